@@ -1,0 +1,98 @@
+/**
+ * Task worktrees and branches: creating them, saying what removing them would lose, and
+ * removing them only when nothing would be lost or the user has confirmed the loss.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { SwitchyardError } from '../../shared/errors';
+import type { LostWork } from '../../shared/contract';
+import { git } from './exec';
+import { branchExists, isValidBranchName } from './repository';
+
+/** A short, safe branch and folder slug from a task title, whatever characters it holds. */
+export function slugify(title: string, max = 40): string {
+  const ascii = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  const cut = ascii.slice(0, max).replace(/-+$/g, '');
+  return cut || 'task';
+}
+
+export interface CreateWorktree {
+  repo: string;
+  branch: string;
+  baseBranch: string;
+  worktreePath: string;
+}
+
+export async function createWorktree(w: CreateWorktree): Promise<void> {
+  if (!(await isValidBranchName(w.repo, w.branch))) {
+    throw new SwitchyardError('invalid-input', `"${w.branch}" is not a valid branch name`);
+  }
+  if (!(await branchExists(w.repo, w.baseBranch))) {
+    throw new SwitchyardError('unknown-branch', `the base branch "${w.baseBranch}" does not exist`);
+  }
+  if (await branchExists(w.repo, w.branch)) {
+    throw new SwitchyardError('branch-exists', `a branch named "${w.branch}" already exists; it was left untouched`);
+  }
+  if (fs.existsSync(w.worktreePath) && fs.readdirSync(w.worktreePath).length > 0) {
+    throw new SwitchyardError('invalid-input', `the worktree folder ${w.worktreePath} already exists and is not empty`);
+  }
+  fs.mkdirSync(path.dirname(w.worktreePath), { recursive: true });
+  await git(['worktree', 'add', '-b', w.branch, '--', w.worktreePath, `refs/heads/${w.baseBranch}`], { cwd: w.repo });
+}
+
+/** Files that are not committed in a worktree, as `git status` names them. */
+export async function uncommittedFiles(worktreePath: string): Promise<string[]> {
+  if (!fs.existsSync(worktreePath)) return [];
+  const out = await git(['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: worktreePath });
+  const files: string[] = [];
+  const fields = out.stdout.split('\0');
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (f.length < 4) continue;
+    files.push(f.slice(3));
+    // A rename's entry is followed by its old path.
+    if (f[0] === 'R' || f[0] === 'C') i++;
+  }
+  return files;
+}
+
+/** Commits on `branch` that no other local or remote-tracking branch holds. */
+export async function unmergedCommits(repo: string, branch: string): Promise<{ sha: string; subject: string }[]> {
+  if (!(await branchExists(repo, branch))) return [];
+  const out = await git(
+    ['log', '--format=%H%x09%s', `refs/heads/${branch}`, '--not', `--exclude=${branch}`, '--branches', '--remotes'],
+    { cwd: repo },
+  );
+  return out.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const tab = line.indexOf('\t');
+      return { sha: line.slice(0, tab), subject: line.slice(tab + 1) };
+    });
+}
+
+export async function whatRemovalWouldLose(repo: string, worktreePath: string, branch: string): Promise<LostWork> {
+  const [uncommitted, commits] = await Promise.all([uncommittedFiles(worktreePath), unmergedCommits(repo, branch)]);
+  return { uncommitted, unmergedCommits: commits };
+}
+
+export function losesNothing(lost: LostWork): boolean {
+  return lost.uncommitted.length === 0 && lost.unmergedCommits.length === 0;
+}
+
+/** Removes the worktree and the branch. Callers check `whatRemovalWouldLose` first. */
+export async function removeWorktreeAndBranch(repo: string, worktreePath: string, branch: string): Promise<void> {
+  if (fs.existsSync(worktreePath)) {
+    await git(['worktree', 'remove', '--force', '--', worktreePath], { cwd: repo });
+  }
+  await git(['worktree', 'prune'], { cwd: repo });
+  if (await branchExists(repo, branch)) {
+    await git(['branch', '-D', '--', branch], { cwd: repo });
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The engine's connection to ptyd. Requests are numbered and answered; terminal messages are
+ * relayed to whoever subscribed, under subscription numbers this client allocates.
+ */
+import net from 'node:net';
+import { EventEmitter } from 'node:events';
+import { StreamFrameReader, encodeStreamFrame } from '../../shared/frames';
+import {
+  PTYD_PROTOCOL_VERSION,
+  type PtydClientHeader,
+  type PtydRequest,
+  type PtydServerHeader,
+  type SessionInfo,
+  type SpawnRequest,
+} from '../../shared/ptyd-protocol';
+import type { TerminalClientMessage, TerminalServerMessage } from '../../shared/terminal';
+import { SwitchyardError } from '../../shared/errors';
+
+export type TerminalListener = (msg: TerminalServerMessage, payload: Uint8Array) => void;
+
+export interface PtydClientEvents {
+  exit: [session: string, exitCode: number | null, signal: number | null];
+  close: [];
+}
+
+export class PtydClient extends EventEmitter<PtydClientEvents> {
+  private nextReq = 1;
+  private nextSub = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly terminalListeners = new Map<number, TerminalListener>();
+  private readonly reader = new StreamFrameReader();
+  private closed = false;
+  ptydPid = 0;
+
+  private constructor(private readonly socket: net.Socket) {
+    super();
+  }
+
+  /** Connects and completes the versioned handshake. */
+  static connect(socketPath: string, timeoutMs = 3000): Promise<PtydClient> {
+    return new Promise((resolve, reject) => {
+      const socket = net.createConnection(socketPath);
+      const client = new PtydClient(socket);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error('ptyd handshake timed out'));
+      }, timeoutMs);
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      socket.once('connect', () => client.write({ op: 'hello', version: PTYD_PROTOCOL_VERSION }));
+      client.onHello = (version, pid) => {
+        clearTimeout(timer);
+        if (version !== PTYD_PROTOCOL_VERSION) {
+          socket.destroy();
+          reject(new SwitchyardError('ptyd-unavailable', `ptyd speaks protocol ${version}, this engine ${PTYD_PROTOCOL_VERSION}`));
+          return;
+        }
+        client.ptydPid = pid;
+        socket.removeAllListeners('error');
+        socket.on('error', () => socket.destroy());
+        resolve(client);
+      };
+      socket.on('data', (chunk) => client.onData(chunk));
+      socket.on('close', () => client.onClose());
+    });
+  }
+
+  private onHello: ((version: number, pid: number) => void) | null = null;
+
+  private write(header: PtydClientHeader, payload?: Uint8Array): void {
+    if (this.closed) return;
+    this.socket.write(encodeStreamFrame(header, payload));
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames;
+    try {
+      frames = this.reader.push(chunk);
+    } catch {
+      this.socket.destroy();
+      return;
+    }
+    for (const f of frames) this.onFrame(f.header as PtydServerHeader, f.payload);
+  }
+
+  private onFrame(h: PtydServerHeader, payload: Uint8Array): void {
+    switch (h.op) {
+      case 'hello':
+        this.onHello?.(h.version, h.pid);
+        this.onHello = null;
+        return;
+      case 'res': {
+        const p = this.pending.get(h.req);
+        if (!p) return;
+        this.pending.delete(h.req);
+        if (h.ok) p.resolve(h.value);
+        else p.reject(new Error(`ptyd: ${h.error}`));
+        return;
+      }
+      case 'exit':
+        this.emit('exit', h.session, h.exitCode, h.signal);
+        return;
+      case 'term':
+        this.terminalListeners.get(h.msg.sub)?.(h.msg, payload);
+        return;
+    }
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of this.pending.values()) p.reject(new SwitchyardError('ptyd-unavailable', 'the connection to ptyd closed'));
+    this.pending.clear();
+    this.emit('close');
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private request<T>(body: PtydRequest): Promise<T> {
+    if (this.closed) return Promise.reject(new SwitchyardError('ptyd-unavailable', 'ptyd is not connected'));
+    const req = this.nextReq++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(req, { resolve: resolve as (v: unknown) => void, reject });
+      this.write({ op: 'req', req, body });
+    });
+  }
+
+  spawn(spec: SpawnRequest): Promise<SessionInfo> {
+    return this.request({ op: 'spawn', spec });
+  }
+  kill(session: string): Promise<void> {
+    return this.request({ op: 'kill', session });
+  }
+  dispose(session: string): Promise<void> {
+    return this.request({ op: 'dispose', session });
+  }
+  list(): Promise<SessionInfo[]> {
+    return this.request({ op: 'list' });
+  }
+  screen(session: string): Promise<{ seq: number; cols: number; rows: number; data: string }> {
+    return this.request({ op: 'screen', session });
+  }
+  shutdown(): Promise<void> {
+    return this.request({ op: 'shutdown' });
+  }
+
+  /** Subscribes to a session's output; returns the subscription number to ack and detach with. */
+  attach(session: string, listener: TerminalListener): number {
+    const sub = this.nextSub++;
+    this.terminalListeners.set(sub, listener);
+    this.terminal({ t: 'attach', sub, session });
+    return sub;
+  }
+
+  detach(sub: number): void {
+    this.terminalListeners.delete(sub);
+    this.terminal({ t: 'detach', sub });
+  }
+
+  terminal(msg: TerminalClientMessage, payload?: Uint8Array): void {
+    this.write({ op: 'term', msg }, payload);
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+}

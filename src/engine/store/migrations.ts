@@ -1,0 +1,58 @@
+/**
+ * Versioned schema migrations. Each runs once, in order, inside a transaction, and bumps
+ * `PRAGMA user_version`. Never edit a released migration: add the next one.
+ */
+export const MIGRATIONS: string[] = [
+  // 1: projects, tasks, runs, the event log and settings
+  `
+  CREATE TABLE projects (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    path TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    title TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    base_branch TEXT NOT NULL,
+    agent_json TEXT NOT NULL,
+    state TEXT NOT NULL,
+    branch TEXT,
+    worktree_path TEXT,
+    session_id TEXT,
+    exit_code INTEGER,
+    state_reason TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    state_changed_at INTEGER NOT NULL,
+    cleaned_up INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX tasks_by_project ON tasks(project_id);
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL REFERENCES tasks(id),
+    session_id TEXT NOT NULL UNIQUE,
+    argv_json TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    exit_code INTEGER,
+    signal INTEGER
+  );
+  CREATE INDEX runs_by_task ON runs(task_id);
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id TEXT NOT NULL REFERENCES tasks(id),
+    at INTEGER NOT NULL,
+    from_state TEXT,
+    to_state TEXT NOT NULL,
+    reason TEXT NOT NULL
+  );
+  CREATE INDEX events_by_task ON events(task_id);
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,221 @@
+/**
+ * The engine's store: projects, tasks, runs, the event log and settings, in one SQLite file.
+ * A state change and the event row that says why are always written in one transaction.
+ */
+import type { AgentSpec, Project, Task, TaskEvent, TaskState } from '../../shared/task';
+import { SwitchyardError } from '../../shared/errors';
+import { canTransition } from '../tasks/lifecycle';
+import { openDatabase, type Db } from './db';
+
+interface TaskRow {
+  id: string;
+  project_id: string;
+  title: string;
+  prompt: string;
+  base_branch: string;
+  agent_json: string;
+  state: TaskState;
+  branch: string | null;
+  worktree_path: string | null;
+  session_id: string | null;
+  exit_code: number | null;
+  state_reason: string | null;
+  created_at: number;
+  updated_at: number;
+  state_changed_at: number;
+  cleaned_up: number;
+}
+
+function toTask(r: TaskRow): Task {
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    title: r.title,
+    prompt: r.prompt,
+    baseBranch: r.base_branch,
+    agent: JSON.parse(r.agent_json) as AgentSpec,
+    state: r.state,
+    branch: r.branch,
+    worktreePath: r.worktree_path,
+    sessionId: r.session_id,
+    exitCode: r.exit_code,
+    stateReason: r.state_reason,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    stateChangedAt: r.state_changed_at,
+    cleanedUp: r.cleaned_up === 1,
+  };
+}
+
+/** Fields of a task that change after creation. */
+export type TaskPatch = Partial<Pick<Task, 'branch' | 'worktreePath' | 'sessionId' | 'exitCode' | 'cleanedUp'>>;
+
+const PATCH_COLUMNS: Record<keyof TaskPatch, string> = {
+  branch: 'branch',
+  worktreePath: 'worktree_path',
+  sessionId: 'session_id',
+  exitCode: 'exit_code',
+  cleanedUp: 'cleaned_up',
+};
+
+export interface NewTask {
+  id: string;
+  projectId: string;
+  title: string;
+  prompt: string;
+  baseBranch: string;
+  agent: AgentSpec;
+}
+
+export class Store {
+  readonly db: Db;
+
+  constructor(file: string) {
+    this.db = openDatabase(file);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // projects
+
+  addProject(p: Project): Project {
+    this.db
+      .prepare('INSERT INTO projects (id, name, path, created_at) VALUES (?, ?, ?, ?)')
+      .run(p.id, p.name, p.path, p.createdAt);
+    return p;
+  }
+
+  projectByPath(path: string): Project | null {
+    const r = this.db.prepare('SELECT * FROM projects WHERE path = ?').get(path) as ProjectRow | undefined;
+    return r ? toProject(r) : null;
+  }
+
+  project(id: string): Project {
+    const r = this.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as ProjectRow | undefined;
+    if (!r) throw new SwitchyardError('not-found', `no project ${id}`);
+    return toProject(r);
+  }
+
+  projects(): Project[] {
+    return (this.db.prepare('SELECT * FROM projects ORDER BY created_at').all() as ProjectRow[]).map(toProject);
+  }
+
+  // tasks
+
+  createTask(t: NewTask, now = Date.now()): Task {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO tasks (id, project_id, title, prompt, base_branch, agent_json, state, created_at, updated_at, state_changed_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+        )
+        .run(t.id, t.projectId, t.title, t.prompt, t.baseBranch, JSON.stringify(t.agent), now, now, now);
+      this.insertEvent(t.id, now, null, 'queued', 'created');
+    })();
+    return this.task(t.id);
+  }
+
+  task(id: string): Task {
+    const r = this.db.prepare('SELECT * FROM tasks WHERE id = ?').get(id) as TaskRow | undefined;
+    if (!r) throw new SwitchyardError('not-found', `no task ${id}`);
+    return toTask(r);
+  }
+
+  tasks(projectId?: string): Task[] {
+    const rows = projectId
+      ? this.db.prepare('SELECT * FROM tasks WHERE project_id = ? ORDER BY created_at').all(projectId)
+      : this.db.prepare('SELECT * FROM tasks ORDER BY created_at').all();
+    return (rows as TaskRow[]).map(toTask);
+  }
+
+  tasksInStates(states: readonly TaskState[]): Task[] {
+    const marks = states.map(() => '?').join(',');
+    const rows = this.db.prepare(`SELECT * FROM tasks WHERE state IN (${marks})`).all(...states) as TaskRow[];
+    return rows.map(toTask);
+  }
+
+  patchTask(id: string, patch: TaskPatch, now = Date.now()): Task {
+    const keys = Object.keys(patch) as (keyof TaskPatch)[];
+    if (keys.length > 0) {
+      const sets = keys.map((k) => `${PATCH_COLUMNS[k]} = ?`).join(', ');
+      const values = keys.map((k) => {
+        const v = patch[k];
+        return typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
+      });
+      this.db.prepare(`UPDATE tasks SET ${sets}, updated_at = ? WHERE id = ?`).run(...values, now, id);
+    }
+    return this.task(id);
+  }
+
+  /** Moves a task to `to` with the event that says why, in one transaction. */
+  transition(id: string, to: TaskState, reason: string, patch: TaskPatch = {}, now = Date.now()): Task {
+    this.db.transaction(() => {
+      const from = this.task(id).state;
+      if (!canTransition(from, to)) {
+        throw new SwitchyardError('bad-state', `a task that is ${from} cannot become ${to}`);
+      }
+      this.patchTask(id, patch, now);
+      this.db
+        .prepare('UPDATE tasks SET state = ?, state_reason = ?, state_changed_at = ?, updated_at = ? WHERE id = ?')
+        .run(to, reason, now, now, id);
+      this.insertEvent(id, now, from, to, reason);
+    })();
+    return this.task(id);
+  }
+
+  private insertEvent(taskId: string, at: number, from: TaskState | null, to: TaskState, reason: string): void {
+    this.db
+      .prepare('INSERT INTO events (task_id, at, from_state, to_state, reason) VALUES (?, ?, ?, ?, ?)')
+      .run(taskId, at, from, to, reason);
+  }
+
+  events(taskId: string): TaskEvent[] {
+    const rows = this.db.prepare('SELECT * FROM events WHERE task_id = ? ORDER BY id').all(taskId) as {
+      id: number;
+      task_id: string;
+      at: number;
+      from_state: TaskState | null;
+      to_state: TaskState;
+      reason: string;
+    }[];
+    return rows.map((r) => ({ id: r.id, taskId: r.task_id, at: r.at, fromState: r.from_state, toState: r.to_state, reason: r.reason }));
+  }
+
+  // runs
+
+  addRun(run: { id: string; taskId: string; sessionId: string; argv: string[] }, now = Date.now()): void {
+    this.db
+      .prepare('INSERT INTO runs (id, task_id, session_id, argv_json, started_at) VALUES (?, ?, ?, ?, ?)')
+      .run(run.id, run.taskId, run.sessionId, JSON.stringify(run.argv), now);
+  }
+
+  endRun(sessionId: string, exitCode: number | null, signal: number | null, now = Date.now()): void {
+    this.db
+      .prepare('UPDATE runs SET ended_at = ?, exit_code = ?, signal = ? WHERE session_id = ? AND ended_at IS NULL')
+      .run(now, exitCode, signal, sessionId);
+  }
+
+  // settings
+
+  setting(key: string): string | null {
+    const r = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return r?.value ?? null;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+}
+
+interface ProjectRow {
+  id: string;
+  name: string;
+  path: string;
+  created_at: number;
+}
+
+function toProject(r: ProjectRow): Project {
+  return { id: r.id, name: r.name, path: r.path, createdAt: r.created_at };
+}

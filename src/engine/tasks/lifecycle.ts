@@ -1,0 +1,22 @@
+/** Which state may follow which. Every transition the engine makes is checked here. */
+import type { TaskState } from '../../shared/task';
+
+const NEXT: Record<TaskState, readonly TaskState[]> = {
+  queued: ['running', 'cancelled', 'blocked'],
+  blocked: ['queued', 'cancelled'],
+  running: ['review', 'failed', 'interrupted', 'cancelled', 'verifying'],
+  verifying: ['review', 'failed', 'interrupted', 'cancelled'],
+  interrupted: ['running', 'review', 'failed', 'cancelled'],
+  review: ['running', 'merging', 'cancelled', 'done'],
+  failed: ['running', 'merging', 'cancelled', 'done'],
+  merging: ['done', 'review', 'failed'],
+  done: [],
+  cancelled: ['running'],
+};
+
+export function canTransition(from: TaskState, to: TaskState): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** States in which an agent process may be alive. */
+export const LIVE_STATES: readonly TaskState[] = ['running', 'verifying'];

@@ -1,0 +1,235 @@
+/**
+ * ptyd's socket server. It owns every session; engines come and go as clients. Each client
+ * must open with a hello of the same protocol version.
+ */
+import net from 'node:net';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  PTYD_PROTOCOL_VERSION,
+  type PtydClientHeader,
+  type PtydRequest,
+  type PtydServerHeader,
+} from '../shared/ptyd-protocol';
+import { StreamFrameReader, encodeStreamFrame } from '../shared/frames';
+import { parseTerminalClientMessage, type TerminalServerMessage } from '../shared/terminal';
+import { PtySession, type SendToSubscriber } from './session';
+
+export interface PtydOptions {
+  socketPath: string;
+  /** Exit after this long with no client and no live session. */
+  idleExitMs?: number;
+  log?: (line: string) => void;
+}
+
+export class PtydServer {
+  private readonly sessions = new Map<string, PtySession>();
+  private readonly clients = new Set<ClientConnection>();
+  private server: net.Server | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: PtydOptions) {
+    this.log = options.log ?? (() => {});
+  }
+
+  async listen(): Promise<void> {
+    const dir = path.dirname(this.options.socketPath);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dir, 0o700);
+    try {
+      fs.unlinkSync(this.options.socketPath);
+    } catch {
+      // no stale socket
+    }
+    const server = net.createServer((socket) => this.accept(socket));
+    this.server = server;
+    const oldMask = process.umask(0o177);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.options.socketPath, () => resolve());
+      });
+    } finally {
+      process.umask(oldMask);
+    }
+    fs.chmodSync(this.options.socketPath, 0o600);
+    this.armIdleTimer();
+  }
+
+  private accept(socket: net.Socket): void {
+    const client = new ClientConnection(socket, this);
+    this.clients.add(client);
+    this.armIdleTimer();
+    socket.on('close', () => {
+      this.clients.delete(client);
+      for (const s of this.sessions.values()) s.unsubscribeAll(client.sendTerminal);
+      this.armIdleTimer();
+    });
+  }
+
+  private armIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    const idleMs = this.options.idleExitMs;
+    if (!idleMs) return;
+    const idle = this.clients.size === 0 && ![...this.sessions.values()].some((s) => s.alive);
+    if (!idle) return;
+    this.idleTimer = setTimeout(() => {
+      this.log('idle: no clients and no live sessions; exiting');
+      void this.shutdown();
+    }, idleMs);
+    this.idleTimer.unref();
+  }
+
+  async handle(req: PtydRequest): Promise<unknown> {
+    switch (req.op) {
+      case 'spawn': {
+        if (this.sessions.has(req.spec.session)) throw new Error(`session ${req.spec.session} already exists`);
+        const session = new PtySession(req.spec);
+        this.sessions.set(session.id, session);
+        session.onExit((info) => {
+          this.log(`session ${info.session} exited code=${info.exitCode} signal=${info.signal}`);
+          this.broadcast({ op: 'exit', session: info.session, exitCode: info.exitCode, signal: info.signal });
+          this.armIdleTimer();
+        });
+        this.log(`session ${session.id} spawned pid=${session.pid} file=${req.spec.file}`);
+        return session.info();
+      }
+      case 'kill':
+        await this.session(req.session).kill();
+        return null;
+      case 'dispose': {
+        const s = this.sessions.get(req.session);
+        if (s) {
+          await s.kill();
+          s.dispose();
+          this.sessions.delete(req.session);
+        }
+        return null;
+      }
+      case 'list':
+        return [...this.sessions.values()].map((s) => s.info());
+      case 'screen':
+        return this.session(req.session).screen();
+      case 'shutdown':
+        setImmediate(() => void this.shutdown());
+        return null;
+    }
+  }
+
+  session(id: string): PtySession {
+    const s = this.sessions.get(id);
+    if (!s) throw new Error(`no session ${id}`);
+    return s;
+  }
+
+  findSession(id: string): PtySession | undefined {
+    return this.sessions.get(id);
+  }
+
+  private broadcast(header: PtydServerHeader): void {
+    for (const c of this.clients) c.send(header);
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.kill()));
+    for (const c of this.clients) c.close();
+    this.server?.close();
+    try {
+      fs.unlinkSync(this.options.socketPath);
+    } catch {
+      // already gone
+    }
+    process.exit(0);
+  }
+}
+
+class ClientConnection {
+  private readonly reader = new StreamFrameReader();
+  private greeted = false;
+  /** This client's subscriptions, by its own subscription number. */
+  private readonly subs = new Map<number, { session: PtySession; unsubscribe: () => void }>();
+  readonly sendTerminal: SendToSubscriber;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly server: PtydServer,
+  ) {
+    this.sendTerminal = (msg: TerminalServerMessage, payload?: Uint8Array) => this.send({ op: 'term', msg }, payload);
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('error', () => socket.destroy());
+  }
+
+  send(header: PtydServerHeader, payload?: Uint8Array): void {
+    if (this.socket.destroyed) return;
+    this.socket.write(encodeStreamFrame(header, payload));
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames;
+    try {
+      frames = this.reader.push(chunk);
+    } catch {
+      this.socket.destroy();
+      return;
+    }
+    for (const frame of frames) this.onFrame(frame.header as PtydClientHeader, frame.payload);
+  }
+
+  private onFrame(header: PtydClientHeader, payload: Uint8Array): void {
+    if (!this.greeted) {
+      if (header.op !== 'hello' || header.version !== PTYD_PROTOCOL_VERSION) {
+        this.send({ op: 'hello', version: PTYD_PROTOCOL_VERSION, pid: process.pid });
+        this.socket.end();
+        return;
+      }
+      this.greeted = true;
+      this.send({ op: 'hello', version: PTYD_PROTOCOL_VERSION, pid: process.pid });
+      return;
+    }
+    if (header.op === 'req') {
+      this.server.handle(header.body).then(
+        (value) => this.send({ op: 'res', req: header.req, ok: true, value: value ?? null }),
+        (err: unknown) =>
+          this.send({ op: 'res', req: header.req, ok: false, error: err instanceof Error ? err.message : String(err) }),
+      );
+      return;
+    }
+    if (header.op === 'term') this.onTerminal(header.msg, payload);
+  }
+
+  private onTerminal(raw: unknown, payload: Uint8Array): void {
+    const msg = parseTerminalClientMessage(raw);
+    if (!msg) return;
+    switch (msg.t) {
+      case 'attach': {
+        const session = this.server.findSession(msg.session);
+        if (!session) {
+          this.sendTerminal({ t: 'error', sub: msg.sub, message: `no session ${msg.session}` });
+          return;
+        }
+        this.subs.get(msg.sub)?.unsubscribe();
+        this.subs.set(msg.sub, { session, unsubscribe: session.subscribe(msg.sub, this.sendTerminal) });
+        return;
+      }
+      case 'detach':
+        this.subs.get(msg.sub)?.unsubscribe();
+        this.subs.delete(msg.sub);
+        return;
+      case 'ack':
+        this.subs.get(msg.sub)?.session.ack(msg.sub, msg.bytes, this.sendTerminal);
+        return;
+      case 'input':
+        this.server.findSession(msg.session)?.write(payload);
+        return;
+      case 'resize':
+        this.server.findSession(msg.session)?.resize(msg.cols, msg.rows);
+        return;
+    }
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * One PTY session: the process, a headless xterm mirror of its screen, and the subscribers
+ * watching it. The PTY is always read and always fed into the mirror, so an agent never
+ * waits on a window. Subscribers get bytes only after the mirror has parsed them, so the
+ * sequence number of a snapshot and of the live bytes after it always line up.
+ */
+import * as pty from 'node-pty';
+import xtermHeadless from '@xterm/headless';
+import serializeAddon from '@xterm/addon-serialize';
+import type { SessionInfo, SpawnRequest } from '../shared/ptyd-protocol';
+import type { TerminalServerMessage } from '../shared/terminal';
+import { FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK, MIRROR_SCROLLBACK } from '../shared/terminal';
+import { killTree } from './process-tree';
+
+const { Terminal } = xtermHeadless;
+const { SerializeAddon } = serializeAddon;
+
+/** Pause reading the PTY while the mirror has this much unparsed output queued. */
+const MIRROR_PAUSE_AT = 4 * 1024 * 1024;
+const MIRROR_RESUME_AT = 512 * 1024;
+
+export type SendToSubscriber = (msg: TerminalServerMessage, payload?: Uint8Array) => void;
+
+interface Subscriber {
+  send: SendToSubscriber;
+  sub: number;
+  unacked: number;
+  /** Fell past the high watermark: live bytes are skipped until it catches up with a snapshot. */
+  behind: boolean;
+  /** Has had its first snapshot; bytes before it are already in that snapshot. */
+  ready: boolean;
+}
+
+export class PtySession {
+  readonly id: string;
+  readonly cwd: string;
+  readonly startedAt = Date.now();
+  private readonly proc: pty.IPty;
+  private readonly mirror: InstanceType<typeof Terminal>;
+  private readonly serializer: InstanceType<typeof SerializeAddon>;
+  private parsedSeq = 0;
+  private queued = 0;
+  private paused = false;
+  private exit: { exitCode: number | null; signal: number | null } | null = null;
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly onExitListeners: ((info: SessionInfo) => void)[] = [];
+
+  constructor(spec: SpawnRequest) {
+    this.id = spec.session;
+    this.cwd = spec.cwd;
+    this.mirror = new Terminal({
+      cols: spec.cols,
+      rows: spec.rows,
+      scrollback: MIRROR_SCROLLBACK,
+      allowProposedApi: true,
+    });
+    this.serializer = new SerializeAddon();
+    this.mirror.loadAddon(this.serializer);
+    this.proc = pty.spawn(spec.file, spec.args, {
+      name: 'xterm-256color',
+      cols: spec.cols,
+      rows: spec.rows,
+      cwd: spec.cwd,
+      env: spec.env,
+      encoding: null,
+    });
+    this.proc.onData((data) => this.onOutput(toBytes(data)));
+    this.proc.onExit(({ exitCode, signal }) => {
+      // Let output still in flight reach the mirror before we report the exit.
+      setTimeout(() => {
+        this.mirror.write('', () => {
+          this.exit = { exitCode: signal ? null : exitCode, signal: signal || null };
+          for (const s of this.subscribers) s.send({ t: 'exit', sub: s.sub, ...this.exit });
+          for (const l of this.onExitListeners) l(this.info());
+        });
+      }, 30);
+    });
+  }
+
+  get pid(): number {
+    return this.proc.pid;
+  }
+
+  get alive(): boolean {
+    return this.exit === null;
+  }
+
+  info(): SessionInfo {
+    return {
+      session: this.id,
+      pid: this.proc.pid,
+      cwd: this.cwd,
+      alive: this.exit === null,
+      exitCode: this.exit?.exitCode ?? null,
+      signal: this.exit?.signal ?? null,
+      startedAt: this.startedAt,
+      seq: this.parsedSeq,
+    };
+  }
+
+  onExit(listener: (info: SessionInfo) => void): void {
+    this.onExitListeners.push(listener);
+  }
+
+  private onOutput(chunk: Uint8Array): void {
+    this.queued += chunk.length;
+    if (!this.paused && this.queued > MIRROR_PAUSE_AT) {
+      this.paused = true;
+      this.proc.pause();
+    }
+    this.mirror.write(chunk, () => {
+      const seq = this.parsedSeq;
+      this.parsedSeq += chunk.length;
+      this.queued -= chunk.length;
+      if (this.paused && this.queued < MIRROR_RESUME_AT) {
+        this.paused = false;
+        this.proc.resume();
+      }
+      for (const s of this.subscribers) this.deliver(s, chunk, seq);
+    });
+  }
+
+  private deliver(s: Subscriber, chunk: Uint8Array, seq: number): void {
+    if (s.behind || !s.ready) return;
+    if (s.unacked + chunk.length > FLOW_HIGH_WATERMARK && s.unacked > 0) {
+      s.behind = true;
+      return;
+    }
+    s.unacked += chunk.length;
+    s.send({ t: 'data', sub: s.sub, seq }, chunk);
+  }
+
+  /** Serialized screen and scrollback, as of `parsedSeq`. */
+  screen(): { seq: number; cols: number; rows: number; data: string } {
+    return {
+      seq: this.parsedSeq,
+      cols: this.mirror.cols,
+      rows: this.mirror.rows,
+      data: this.serializer.serialize({ scrollback: MIRROR_SCROLLBACK }),
+    };
+  }
+
+  private sendSnapshot(s: Subscriber): void {
+    const snap = this.screen();
+    const bytes = new TextEncoder().encode(snap.data);
+    s.unacked += bytes.length;
+    s.send({ t: 'snapshot', sub: s.sub, seq: snap.seq, cols: snap.cols, rows: snap.rows }, bytes);
+  }
+
+  subscribe(sub: number, send: SendToSubscriber): () => void {
+    const s: Subscriber = { send, sub, unacked: 0, behind: false, ready: false };
+    this.subscribers.add(s);
+    // Queue the snapshot behind the mirror's pending writes, so it is taken at a chunk boundary.
+    this.mirror.write('', () => {
+      if (!this.subscribers.has(s)) return;
+      s.ready = true;
+      this.sendSnapshot(s);
+      if (this.exit) send({ t: 'exit', sub, ...this.exit });
+    });
+    return () => this.subscribers.delete(s);
+  }
+
+  ack(sub: number, bytes: number, owner: SendToSubscriber): void {
+    for (const s of this.subscribers) {
+      if (s.sub !== sub || s.send !== owner) continue;
+      s.unacked = Math.max(0, s.unacked - bytes);
+      if (s.behind && s.unacked <= FLOW_LOW_WATERMARK) {
+        s.behind = false;
+        this.sendSnapshot(s);
+      }
+    }
+  }
+
+  unsubscribeAll(owner: SendToSubscriber): void {
+    for (const s of [...this.subscribers]) if (s.send === owner) this.subscribers.delete(s);
+  }
+
+  write(data: Uint8Array): void {
+    if (this.exit) return;
+    this.proc.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.exit) return;
+    if (cols === this.mirror.cols && rows === this.mirror.rows) return;
+    this.proc.resize(cols, rows);
+    this.mirror.resize(cols, rows);
+  }
+
+  async kill(): Promise<void> {
+    if (this.exit) return;
+    await killTree(this.proc.pid);
+  }
+
+  dispose(): void {
+    this.subscribers.clear();
+    this.mirror.dispose();
+  }
+}
+
+function toBytes(data: string | Buffer): Uint8Array {
+  return typeof data === 'string' ? new TextEncoder().encode(data) : data;
+}

@@ -1,0 +1,45 @@
+/**
+ * Errors a user can act on. Every call that fails for a reason the user should read
+ * fails with one of these codes and a sentence that says what to do.
+ */
+export const ERROR_CODES = [
+  'invalid-input',
+  'not-found',
+  'not-a-directory',
+  'not-a-repository',
+  'bare-repository',
+  'no-commits',
+  'unknown-branch',
+  'branch-exists',
+  'bad-state',
+  'agent-not-found',
+  'git-failed',
+  'ptyd-unavailable',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+}
+
+export class SwitchyardError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'SwitchyardError';
+    this.code = code;
+  }
+
+  toPayload(): ErrorPayload {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function toErrorPayload(err: unknown): ErrorPayload {
+  if (err instanceof SwitchyardError) return err.toPayload();
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message };
+}

@@ -1,0 +1,50 @@
+/**
+ * The protocol between the engine and ptyd over the Unix socket: length-prefixed binary
+ * frames (see frames.ts) with a JSON header. A connection starts with a versioned hello;
+ * either side drops a peer that speaks another version.
+ */
+import type { TerminalClientMessage, TerminalServerMessage } from './terminal';
+
+export const PTYD_PROTOCOL_VERSION = 1;
+
+export interface SpawnRequest {
+  session: string;
+  file: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  cols: number;
+  rows: number;
+}
+
+export interface SessionInfo {
+  session: string;
+  pid: number;
+  cwd: string;
+  alive: boolean;
+  exitCode: number | null;
+  signal: number | null;
+  startedAt: number;
+  /** Bytes of output so far. */
+  seq: number;
+}
+
+export type PtydRequest =
+  | { op: 'spawn'; spec: SpawnRequest }
+  | { op: 'kill'; session: string }
+  | { op: 'dispose'; session: string }
+  | { op: 'list' }
+  | { op: 'screen'; session: string }
+  | { op: 'shutdown' };
+
+export type PtydClientHeader =
+  | { op: 'hello'; version: number }
+  | { op: 'req'; req: number; body: PtydRequest }
+  | { op: 'term'; msg: TerminalClientMessage };
+
+export type PtydServerHeader =
+  | { op: 'hello'; version: number; pid: number }
+  | { op: 'res'; req: number; ok: true; value: unknown }
+  | { op: 'res'; req: number; ok: false; error: string }
+  | { op: 'exit'; session: string; exitCode: number | null; signal: number | null }
+  | { op: 'term'; msg: TerminalServerMessage };
