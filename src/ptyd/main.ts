@@ -3,6 +3,7 @@
  * Started detached by the engine; it outlives the engine so agents keep running.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { PtydServer } from './server';
 
 function arg(name: string): string | undefined {
@@ -29,7 +30,11 @@ process.on('uncaughtException', (err) => log(`uncaught: ${err.stack ?? String(er
 const server = new PtydServer({ socketPath, idleExitMs: 5 * 60_000, log });
 process.on('SIGTERM', () => void server.shutdown());
 server.listen().then(
-  () => log(`listening on ${socketPath}`),
+  () => {
+    // The pid file lets tools (and tests) find and stop this daemon.
+    fs.writeFileSync(path.join(path.dirname(socketPath), 'ptyd.pid'), String(process.pid), { mode: 0o600 });
+    log(`listening on ${socketPath}`);
+  },
   (err: unknown) => {
     log(`cannot listen: ${String(err)}`);
     process.exit(1);

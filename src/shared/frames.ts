@@ -15,7 +15,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
 
-export function encodeFrame(header: unknown, payload: Uint8Array = EMPTY): Uint8Array {
+export function encodeFrame(header: unknown, payload: Uint8Array = EMPTY): Uint8Array<ArrayBuffer> {
   const head = encoder.encode(JSON.stringify(header));
   const out = new Uint8Array(4 + head.length + payload.length);
   new DataView(out.buffer).setUint32(0, head.length);

@@ -1,0 +1,99 @@
+/** A real cockpit for each test: a temporary repository, data folder and `switchyard serve`. */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test as base, expect, type Page } from '@playwright/test';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
+const SCRIPTED_AGENT = path.join(ROOT, 'fixtures', 'scripted-agent', 'scripted-agent.mjs');
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+}
+
+export interface Cockpit {
+  url: string;
+  repo: string;
+  dataDir: string;
+  /** The custom-agent command line that runs the scripted agent fixture with these steps. */
+  agentCommand(steps: unknown[]): string;
+  open(page: Page): Promise<void>;
+}
+
+export const test = base.extend<{ cockpit: Cockpit }>({
+  cockpit: async ({}, use) => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-e2e-'));
+    // A path with a space and unicode, as real users have.
+    const repo = path.join(tmp, 'my repo ü');
+    fs.mkdirSync(path.join(repo, 'src'), { recursive: true });
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'config', 'user.email', 'dev@example.com');
+    git(repo, 'config', 'user.name', 'Dev');
+    fs.writeFileSync(path.join(repo, 'src', 'greet.ts'), "export function greet(name: string) {\n  return 'Hello, ' + name;\n}\n");
+    fs.writeFileSync(path.join(repo, 'README.md'), '# Demo project\n');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'initial');
+
+    const dataDir = path.join(tmp, 'data');
+    const readyFile = path.join(tmp, 'ready.json');
+    const server: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'out', 'main', 'serve.js'), '--port', '0', '--data-dir', dataDir, '--ready-file', readyFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    server.stdout?.on('data', (c) => (output += c));
+    server.stderr?.on('data', (c) => (output += c));
+    const deadline = Date.now() + 20_000;
+    while (!fs.existsSync(readyFile)) {
+      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`switchyard serve did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const { url } = JSON.parse(fs.readFileSync(readyFile, 'utf8')) as { url: string };
+    let scripts = 0;
+    await use({
+      url,
+      repo,
+      dataDir,
+      agentCommand(steps) {
+        const file = path.join(tmp, `script-${++scripts}.json`);
+        fs.writeFileSync(file, JSON.stringify({ steps }));
+        return `"${process.execPath}" "${SCRIPTED_AGENT}" --script "${file}" {prompt}`;
+      },
+      async open(page) {
+        await page.goto(url);
+        await page.getByLabel('Repository path').fill(repo);
+        await page.getByRole('button', { name: 'Open', exact: true }).click();
+        await expect(page.getByRole('button', { name: /New task/ })).toBeEnabled();
+      },
+    });
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    const pidFile = path.join(dataDir, 'run', 'ptyd.pid');
+    if (fs.existsSync(pidFile)) {
+      try {
+        process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  },
+});
+
+export { expect };
+
+export async function createTask(page: Page, t: { title: string; prompt: string; command: string }): Promise<void> {
+  await page.keyboard.press('n');
+  await page.getByLabel('Title').fill(t.title);
+  await page.getByLabel('Prompt').fill(t.prompt);
+  await page.getByLabel('Agent').selectOption('custom');
+  await page.getByLabel('Command').fill(t.command);
+  await page.getByRole('button', { name: 'Create and start' }).click();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}

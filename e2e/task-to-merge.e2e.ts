@@ -1,0 +1,47 @@
+import { createTask, expect, git, screenshot, test } from './cockpit';
+
+test('a task goes from prompt to merged: terminal, Monaco diff, one-click merge', async ({ page, cockpit }) => {
+  await cockpit.open(page);
+  await expect(page.getByText('No tasks yet.')).toBeVisible();
+
+  const command = cockpit.agentCommand([
+    { print: 'working on: {prompt}' },
+    { write: { path: 'src/greet.ts', content: "export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\n" } },
+    { commit: 'Use a template string in greet' },
+    { print: 'all done' },
+    { sleep: 600 },
+  ]);
+  await createTask(page, { title: 'Polish greet', prompt: 'use a template & add types; "quoted" $HOME', command });
+
+  // The live terminal shows the agent's output, with the prompt as one argument.
+  const terminal = page.locator('.terminal-host .xterm-rows');
+  await expect(terminal).toContainText('working on: use a template & add types; "quoted" $HOME');
+  await expect(terminal).toContainText('all done');
+  await screenshot(page, 'terminal');
+
+  // When the agent exits, the task moves to Review.
+  const card = page.locator('.column-review .card', { hasText: 'Polish greet' });
+  await expect(card).toBeVisible();
+  await screenshot(page, 'board');
+
+  await page.getByRole('tab', { name: 'Changes' }).click();
+  const fileRow = page.locator('.file-row', { hasText: 'greet.ts' });
+  await expect(fileRow).toContainText('+2');
+  await expect(fileRow).toContainText('−2');
+  await fileRow.click();
+  const diff = page.locator('.diff-editor');
+  await expect(diff.locator('.editor.modified .view-lines')).toContainText('return `Hello, ${name}!`;');
+  await expect(diff.locator('.editor.original .view-lines')).toContainText("return 'Hello, ' + name;");
+  await expect(diff).toHaveAttribute('data-language', 'typescript');
+  await screenshot(page, 'diff');
+
+  await page.getByRole('button', { name: 'Merge into main' }).click();
+  await expect(page.locator('.toast-success')).toContainText('Merged into main');
+  await expect(page.locator('.column-done .card', { hasText: 'Polish greet' })).toBeVisible();
+
+  // The base branch holds the change, and its checkout moved with it.
+  expect(git(cockpit.repo, 'show', 'main:src/greet.ts')).toContain('return `Hello, ${name}!`;');
+  expect(git(cockpit.repo, 'status', '--porcelain')).toBe('');
+  expect(git(cockpit.repo, 'branch', '--list', 'sy/*')).toBe('');
+  await screenshot(page, 'merged');
+});

@@ -1,0 +1,57 @@
+/**
+ * The desktop app's main process: thin. It starts the same engine `switchyard serve` runs,
+ * opens one locked-down window, and wires the contract over IPC.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, session } from 'electron';
+import { Engine } from '../engine/engine';
+import { defaultDataDir } from '../engine/paths';
+import { registerAppScheme, serveAppScheme } from './app-protocol';
+import { wireIpc } from './ipc';
+import { APP_ORIGIN, secureWindowOptions } from './window-options';
+import pkg from '../../package.json';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+registerAppScheme();
+
+async function createWindow(engine: Engine): Promise<void> {
+  const win = new BrowserWindow(secureWindowOptions(path.join(HERE, '..', 'preload', 'index.cjs')));
+  const contents = win.webContents;
+  // No navigation, no new windows, no webviews: the UI is one page.
+  contents.on('will-navigate', (e) => e.preventDefault());
+  contents.on('will-redirect', (e) => e.preventDefault());
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  const unwire = wireIpc(engine, win);
+  win.on('closed', unwire);
+  win.once('ready-to-show', () => win.show());
+  await win.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  serveAppScheme(path.join(HERE, '..', 'renderer'));
+  const engine = await Engine.start({
+    dataDir: process.env.SWITCHYARD_DATA_DIR ? path.resolve(process.env.SWITCHYARD_DATA_DIR) : defaultDataDir(),
+    version: pkg.version,
+    mode: 'desktop',
+    // ptyd runs under plain Node semantics, detached, so agents outlive the app.
+    ptydLaunch: { command: process.execPath, args: [path.join(HERE, 'ptyd.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
+  });
+  await createWindow(engine);
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) void createWindow(engine);
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => void engine.close());
+}
+
+main().catch((err: unknown) => {
+  console.error('Switchyard failed to start:', err);
+  app.exit(1);
+});

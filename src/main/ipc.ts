@@ -1,0 +1,55 @@
+/**
+ * The contract over Electron IPC. Every message is checked twice: its sender must be the
+ * app's own top-level page, and its input must pass the contract's schema.
+ */
+import { dialog, ipcMain, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
+import { IPC } from '../shared/bridge';
+import type { EngineEvent } from '../shared/contract';
+import { dispatch } from '../shared/dispatch';
+import { parseTerminalClientMessage } from '../shared/terminal';
+import type { Engine } from '../engine/engine';
+import { isTrustedSender } from './sender-check';
+
+function trusted(frame: WebFrameMain | null): boolean {
+  return isTrustedSender(frame ? { url: frame.url, isMainFrame: frame.parent === null } : null);
+}
+
+export function wireIpc(engine: Engine, win: BrowserWindow): () => void {
+  const handlers = engine.handlers();
+  let nextId = 1;
+
+  ipcMain.handle(IPC.rpc, (e: IpcMainInvokeEvent, method: unknown, input: unknown) => {
+    if (!trusted(e.senderFrame)) throw new Error('untrusted sender');
+    return dispatch(handlers, nextId++, method, input);
+  });
+
+  ipcMain.handle(IPC.pickFolder, async (e: IpcMainInvokeEvent) => {
+    if (!trusted(e.senderFrame)) throw new Error('untrusted sender');
+    const r = await dialog.showOpenDialog(win, { title: 'Open a git repository', properties: ['openDirectory'] });
+    return r.canceled ? null : (r.filePaths[0] ?? null);
+  });
+
+  const relay = engine.openTerminalChannel((msg, payload) => {
+    if (!win.isDestroyed()) win.webContents.send(IPC.terminal, msg, payload ?? null);
+  });
+  const onTerminal = (e: IpcMainEvent, header: unknown, payload: unknown): void => {
+    if (!trusted(e.senderFrame) || e.sender !== win.webContents) return;
+    const msg = parseTerminalClientMessage(header);
+    const bytes = payload instanceof Uint8Array ? payload : new Uint8Array(0);
+    if (msg) relay.handle(msg, bytes);
+  };
+  ipcMain.on(IPC.terminal, onTerminal);
+
+  const onEvent = (event: EngineEvent): void => {
+    if (!win.isDestroyed()) win.webContents.send(IPC.event, event);
+  };
+  engine.on('event', onEvent);
+
+  return () => {
+    ipcMain.removeHandler(IPC.rpc);
+    ipcMain.removeHandler(IPC.pickFolder);
+    ipcMain.off(IPC.terminal, onTerminal);
+    engine.off('event', onEvent);
+    relay.close();
+  };
+}

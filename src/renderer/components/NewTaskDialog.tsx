@@ -1,0 +1,120 @@
+/** Create a task: title, prompt, base branch (default: the current branch), agent, "Start now". */
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Branches } from '../../shared/contract';
+import { PROMPT_PLACEHOLDER, type AgentProfileId, type Project, type Task } from '../../shared/task';
+import type { Api } from '../api/client';
+import { Dialog } from './Dialog';
+
+const AGENT_KEY = 'switchyard.lastAgent';
+
+interface Props {
+  api: Api;
+  project: Project;
+  onClose(): void;
+  onCreated(task: Task): void;
+}
+
+export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
+  const last = JSON.parse(localStorage.getItem(AGENT_KEY) ?? '{}') as { profile?: AgentProfileId; command?: string };
+  const [title, setTitle] = useState('');
+  const [prompt, setPrompt] = useState('');
+  const [branches, setBranches] = useState<Branches | null>(null);
+  const [baseBranch, setBaseBranch] = useState('');
+  const [profile, setProfile] = useState<AgentProfileId>(last.profile ?? 'shell');
+  const [command, setCommand] = useState(last.command ?? '');
+  const [startNow, setStartNow] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api.call('projects.branches', { projectId: project.id }).then(
+      (b) => {
+        setBranches(b);
+        setBaseBranch(b.current ?? b.branches[0] ?? '');
+      },
+      (err: Error) => setError(err.message),
+    );
+  }, [api, project.id]);
+
+  const submit = async (e?: FormEvent): Promise<void> => {
+    e?.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const agent = profile === 'custom' ? { profile, command } : { profile };
+      localStorage.setItem(AGENT_KEY, JSON.stringify({ profile, command }));
+      const task = await api.call('tasks.create', { projectId: project.id, title, prompt, baseBranch: baseBranch || undefined, agent, startNow });
+      onCreated(task);
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog title={`New task in ${project.name}`} onClose={onClose} wide>
+      <form
+        className="new-task"
+        onSubmit={(e) => void submit(e)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
+        }}
+      >
+        <label className="field">
+          <span>Title</span>
+          <input autoFocus value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Add retry to the upload client" aria-label="Title" />
+        </label>
+        <label className="field">
+          <span>Prompt</span>
+          <textarea value={prompt} onChange={(e) => setPrompt(e.target.value)} rows={6} placeholder="What should the agent do? Be as specific as you would be with a colleague." aria-label="Prompt" />
+        </label>
+        <div className="field-grid">
+          <label className="field">
+            <span>Base branch</span>
+            <select value={baseBranch} onChange={(e) => setBaseBranch(e.target.value)} aria-label="Base branch" disabled={!branches}>
+              {branches?.branches.map((b) => (
+                <option key={b} value={b}>
+                  {b}
+                  {b === branches.current ? ' (current)' : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Agent</span>
+            <select value={profile} onChange={(e) => setProfile(e.target.value as AgentProfileId)} aria-label="Agent">
+              <option value="shell">Shell — your login shell</option>
+              <option value="custom">Custom command…</option>
+            </select>
+          </label>
+        </div>
+        {profile === 'custom' && (
+          <label className="field">
+            <span>Command</span>
+            <input value={command} onChange={(e) => setCommand(e.target.value)} placeholder={`my-agent --yes ${PROMPT_PLACEHOLDER}`} spellCheck={false} className="mono" aria-label="Command" />
+            <small className="muted">
+              Runs directly, without a shell. <code>{PROMPT_PLACEHOLDER}</code> becomes the prompt, as one argument.
+            </small>
+          </label>
+        )}
+        <label className="check">
+          <input type="checkbox" checked={startNow} onChange={(e) => setStartNow(e.target.checked)} /> Start now
+        </label>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="dialog-actions">
+          <span className="muted hint"><kbd>Ctrl</kbd>+<kbd>Enter</kbd> to create</span>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy || !title.trim()}>
+            {busy ? 'Creating…' : startNow ? 'Create and start' : 'Create'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * An xterm.js terminal attached to one ptyd session. It starts from ptyd's snapshot, then
+ * applies live bytes by sequence number, so nothing is lost or doubled. Output is written
+ * once per animation frame, and acknowledged as xterm finishes parsing it: that is the flow
+ * control that keeps `yes` from freezing the UI.
+ */
+import { Terminal, type ITheme } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import { FLOW_ACK_EVERY, type TerminalServerMessage } from '../../shared/terminal';
+import type { TerminalChannel } from './channel';
+
+export interface AttachedTerminalEvents {
+  onExit?: (exitCode: number | null, signal: number | null) => void;
+  onError?: (message: string) => void;
+}
+
+export class AttachedTerminal {
+  readonly term: Terminal;
+  private readonly fit = new FitAddon();
+  private readonly sub: number;
+  /** The output offset the terminal's screen has reached. */
+  private seq = -1;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private frame = 0;
+  private unackedWritten = 0;
+  private disposed = false;
+  private readonly resizeObserver: ResizeObserver;
+
+  constructor(
+    private readonly channel: TerminalChannel,
+    private readonly session: string,
+    private readonly host: HTMLElement,
+    theme: ITheme,
+    private readonly events: AttachedTerminalEvents = {},
+  ) {
+    this.term = new Terminal({
+      theme,
+      fontFamily: "'JetBrains Mono', 'Fira Code', 'DejaVu Sans Mono', Menlo, monospace",
+      fontSize: 13,
+      lineHeight: 1.15,
+      scrollback: 5000,
+      cursorBlink: true,
+      allowProposedApi: true,
+      convertEol: false,
+    });
+    this.term.loadAddon(this.fit);
+    this.term.open(host);
+    this.fitToPane();
+    this.term.onData((data) => this.channel.transport.sendTerminal({ t: 'input', session }, new TextEncoder().encode(data)));
+    this.term.onBinary((data) => {
+      const bytes = Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff);
+      this.channel.transport.sendTerminal({ t: 'input', session }, bytes);
+    });
+    this.sub = channel.open((msg, payload) => this.onFrame(msg, payload));
+    // Size the PTY to this pane first, so the snapshot arrives at the size we draw.
+    this.sendResize();
+    channel.transport.sendTerminal({ t: 'attach', sub: this.sub, session });
+    this.resizeObserver = new ResizeObserver(() => {
+      if (this.fitToPane()) this.sendResize();
+    });
+    this.resizeObserver.observe(host);
+  }
+
+  private fitToPane(): boolean {
+    const before = `${this.term.cols}x${this.term.rows}`;
+    try {
+      this.fit.fit();
+    } catch {
+      // not laid out yet
+    }
+    return `${this.term.cols}x${this.term.rows}` !== before;
+  }
+
+  private sendResize(): void {
+    this.channel.transport.sendTerminal({ t: 'resize', session: this.session, cols: this.term.cols, rows: this.term.rows });
+  }
+
+  private onFrame(msg: TerminalServerMessage, payload: Uint8Array): void {
+    if (this.disposed) return;
+    switch (msg.t) {
+      case 'snapshot':
+        this.flushPending();
+        this.term.reset();
+        this.seq = msg.seq;
+        this.writeAndAck(payload, payload.length);
+        return;
+      case 'data': {
+        const end = msg.seq + payload.length;
+        if (this.seq < 0 || end <= this.seq) {
+          // Before the first snapshot, or already part of it: count it as read.
+          this.ack(payload.length);
+          return;
+        }
+        const skip = Math.max(0, this.seq - msg.seq);
+        if (skip > 0) this.ack(skip);
+        const fresh = payload.subarray(skip);
+        this.seq = end;
+        this.pending.push(fresh);
+        this.pendingBytes += fresh.length;
+        if (!this.frame) this.frame = requestAnimationFrame(() => this.flushPending());
+        return;
+      }
+      case 'exit':
+        this.events.onExit?.(msg.exitCode, msg.signal);
+        return;
+      case 'error':
+        this.events.onError?.(msg.message);
+        return;
+    }
+  }
+
+  private flushPending(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    if (this.pending.length === 0) return;
+    const bytes = this.pending.length === 1 ? this.pending[0]! : concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.writeAndAck(bytes, bytes.length);
+  }
+
+  private writeAndAck(bytes: Uint8Array, count: number): void {
+    this.term.write(bytes, () => this.ack(count));
+  }
+
+  private ack(bytes: number): void {
+    this.unackedWritten += bytes;
+    if (this.unackedWritten >= FLOW_ACK_EVERY || this.pendingBytes === 0) {
+      this.channel.transport.sendTerminal({ t: 'ack', sub: this.sub, bytes: this.unackedWritten });
+      this.unackedWritten = 0;
+    }
+  }
+
+  focus(): void {
+    this.term.focus();
+  }
+
+  setTheme(theme: ITheme): void {
+    this.term.options.theme = theme;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.resizeObserver.disconnect();
+    this.channel.close(this.sub);
+    this.term.dispose();
+  }
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}

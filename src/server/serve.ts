@@ -1,0 +1,91 @@
+/**
+ * `switchyard serve`: the engine behind the loopback server, for browser mode, for watching a
+ * remote box from a laptop, and for the end-to-end tests. Built to out/main/serve.js.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Engine } from '../engine/engine';
+import { defaultDataDir } from '../engine/paths';
+import { startLoopbackServer } from './http-server';
+import { loadOrCreateToken, rotateToken } from './token';
+import pkg from '../../package.json';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_PORT = 4178;
+
+const USAGE = `usage: switchyard serve [--port N] [--data-dir DIR] [--rotate-token]
+
+  --port N         port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)
+  --data-dir DIR   where projects, tasks and the token live (default: your user data folder,
+                   or $SWITCHYARD_DATA_DIR)
+  --rotate-token   make a new token; open browser tabs must reconnect with the new URL
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'rotate-token': { type: 'boolean' },
+      'ready-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
+  const requestedPort = values.port !== undefined ? Number(values.port) : DEFAULT_PORT;
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
+    process.stderr.write(`switchyard: --port must be a number from 0 to 65535\n${USAGE}`);
+    process.exit(2);
+  }
+  const staticRoot = path.join(HERE, '..', 'renderer');
+  if (!fs.existsSync(path.join(staticRoot, 'index.html'))) {
+    process.stderr.write(`switchyard: the UI is not built (no ${staticRoot}/index.html). Run "npm run build".\n`);
+    process.exit(1);
+  }
+
+  const engine = await Engine.start({
+    dataDir,
+    version: pkg.version,
+    mode: 'browser',
+    ptydLaunch: { command: process.execPath, args: [path.join(HERE, 'ptyd.js')] },
+  });
+  const token = values['rotate-token'] ? rotateToken(dataDir) : loadOrCreateToken(dataDir);
+
+  let server;
+  try {
+    server = await startLoopbackServer({ engine, token, staticRoot, port: requestedPort });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' && values.port === undefined) {
+      server = await startLoopbackServer({ engine, token, staticRoot, port: 0 });
+      process.stdout.write(`Port ${DEFAULT_PORT} is in use; using ${server.port} instead.\n`);
+    } else {
+      await engine.close();
+      throw err;
+    }
+  }
+
+  process.stdout.write(`Switchyard ${pkg.version} is serving the cockpit on 127.0.0.1:${server.port}\n`);
+  process.stdout.write(`  Open: ${server.url}\n`);
+  process.stdout.write(`  Data: ${dataDir}\n`);
+  process.stdout.write(`Agents run in a background daemon and keep running if this server stops. Ctrl-C to stop serving.\n`);
+  if (values['ready-file']) fs.writeFileSync(values['ready-file'], JSON.stringify({ port: server.port, url: server.url }));
+
+  const stop = async (): Promise<void> => {
+    await server.close();
+    await engine.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`switchyard: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
