@@ -15,6 +15,14 @@ import { killTree } from './process-tree';
 const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
 
+/**
+ * A subscriber that fell behind is caught up with a snapshot, at most this often, and with
+ * this much scrollback: under a flood (`yes`) the UI then redraws a few times a second at a
+ * bounded cost, instead of serializing the whole scrollback after every ack.
+ */
+const CATCH_UP_INTERVAL_MS = 100;
+const CATCH_UP_SCROLLBACK = 1000;
+
 /** Pause reading the PTY while the mirror has this much unparsed output queued. */
 const MIRROR_PAUSE_AT = 4 * 1024 * 1024;
 const MIRROR_RESUME_AT = 512 * 1024;
@@ -29,6 +37,8 @@ interface Subscriber {
   behind: boolean;
   /** Has had its first snapshot; bytes before it are already in that snapshot. */
   ready: boolean;
+  lastSnapshotAt: number;
+  catchUp: NodeJS.Timeout | null;
 }
 
 export class PtySession {
@@ -131,24 +141,25 @@ export class PtySession {
   }
 
   /** Serialized screen and scrollback, as of `parsedSeq`. */
-  screen(): { seq: number; cols: number; rows: number; data: string } {
+  screen(scrollback = MIRROR_SCROLLBACK): { seq: number; cols: number; rows: number; data: string } {
     return {
       seq: this.parsedSeq,
       cols: this.mirror.cols,
       rows: this.mirror.rows,
-      data: this.serializer.serialize({ scrollback: MIRROR_SCROLLBACK }),
+      data: this.serializer.serialize({ scrollback }),
     };
   }
 
-  private sendSnapshot(s: Subscriber): void {
-    const snap = this.screen();
+  private sendSnapshot(s: Subscriber, scrollback = MIRROR_SCROLLBACK): void {
+    s.lastSnapshotAt = Date.now();
+    const snap = this.screen(scrollback);
     const bytes = new TextEncoder().encode(snap.data);
     s.unacked += bytes.length;
     s.send({ t: 'snapshot', sub: s.sub, seq: snap.seq, cols: snap.cols, rows: snap.rows }, bytes);
   }
 
   subscribe(sub: number, send: SendToSubscriber): () => void {
-    const s: Subscriber = { send, sub, unacked: 0, behind: false, ready: false };
+    const s: Subscriber = { send, sub, unacked: 0, behind: false, ready: false, lastSnapshotAt: 0, catchUp: null };
     this.subscribers.add(s);
     // Queue the snapshot behind the mirror's pending writes, so it is taken at a chunk boundary.
     this.mirror.write('', () => {
@@ -157,22 +168,34 @@ export class PtySession {
       this.sendSnapshot(s);
       if (this.exit) send({ t: 'exit', sub, ...this.exit });
     });
-    return () => this.subscribers.delete(s);
+    return () => {
+      if (s.catchUp) clearTimeout(s.catchUp);
+      this.subscribers.delete(s);
+    };
   }
 
   ack(sub: number, bytes: number, owner: SendToSubscriber): void {
     for (const s of this.subscribers) {
       if (s.sub !== sub || s.send !== owner) continue;
       s.unacked = Math.max(0, s.unacked - bytes);
-      if (s.behind && s.unacked <= FLOW_LOW_WATERMARK) {
-        s.behind = false;
-        this.sendSnapshot(s);
+      if (s.behind && s.unacked <= FLOW_LOW_WATERMARK && !s.catchUp) {
+        const wait = Math.max(0, s.lastSnapshotAt + CATCH_UP_INTERVAL_MS - Date.now());
+        s.catchUp = setTimeout(() => {
+          s.catchUp = null;
+          if (!this.subscribers.has(s)) return;
+          s.behind = false;
+          this.sendSnapshot(s, CATCH_UP_SCROLLBACK);
+        }, wait);
       }
     }
   }
 
   unsubscribeAll(owner: SendToSubscriber): void {
-    for (const s of [...this.subscribers]) if (s.send === owner) this.subscribers.delete(s);
+    for (const s of [...this.subscribers]) {
+      if (s.send !== owner) continue;
+      if (s.catchUp) clearTimeout(s.catchUp);
+      this.subscribers.delete(s);
+    }
   }
 
   write(data: Uint8Array): void {
@@ -193,6 +216,7 @@ export class PtySession {
   }
 
   dispose(): void {
+    for (const s of this.subscribers) if (s.catchUp) clearTimeout(s.catchUp);
     this.subscribers.clear();
     this.mirror.dispose();
   }
