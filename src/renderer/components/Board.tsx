@@ -42,7 +42,7 @@ export function Board({ tasks, selectedId, onSelect, onNewTask }: Props) {
       {COLUMNS.map((col) => {
         const list = byColumn.get(col)!;
         return (
-          <div className={`column column-${col}`} key={col} data-column={col}>
+          <div className={`column column-${col}`} key={col} data-column={col} data-count={list.length}>
             <div className="column-head">
               <span className="column-title">{COLUMN_TITLES[col]}</span>
               <span className="column-count">{list.length}</span>
