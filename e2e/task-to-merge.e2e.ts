@@ -6,6 +6,8 @@ test('a task goes from prompt to merged: terminal, Monaco diff, one-click merge'
 
   const command = cockpit.agentCommand([
     { print: 'working on: {prompt}' },
+    { ask: 'Rewrite greet.ts? [y/n] ' },
+    { print: 'you said: {answer}' },
     { write: { path: 'src/greet.ts', content: "export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\n" } },
     { commit: 'Use a template string in greet' },
     { print: 'all done' },
@@ -16,6 +18,12 @@ test('a task goes from prompt to merged: terminal, Monaco diff, one-click merge'
   // The live terminal shows the agent's output, with the prompt as one argument.
   const terminal = page.locator('.terminal-host .xterm-rows');
   await expect(terminal).toContainText('working on: use a template & add types; "quoted" $HOME');
+  // The agent waits for input; the terminal takes typing.
+  await expect(terminal).toContainText('Rewrite greet.ts? [y/n]');
+  await page.locator('.terminal-host').click();
+  await page.keyboard.type('yes please');
+  await page.keyboard.press('Enter');
+  await expect(terminal).toContainText('you said: yes please');
   await expect(terminal).toContainText('all done');
   await screenshot(page, 'terminal');
 
