@@ -77,7 +77,7 @@ function rawPtyRead(): Promise<{ bytes: number; ms: number }> {
   });
 }
 
-async function ptydRead(): Promise<{ bytes: number; ms: number; rssPerIdleSessionKb: number }> {
+async function ptydRead(): Promise<{ bytes: number; delivered: number; ms: number; rssPerIdleSessionKb: number }> {
   const dataDir = path.join(tmp, 'data');
   const client = await connectOrStartPtyd(ptydPaths(dataDir), { command: process.execPath, args: ['--import', 'tsx', path.join(ROOT, 'src', 'ptyd', 'main.ts')] });
   try {
@@ -107,7 +107,7 @@ async function ptydRead(): Promise<{ bytes: number; ms: number; rssPerIdleSessio
     for (let i = 0; i < 20; i++) await client.spawn({ session: `idle${i}`, file: '/bin/sh', args: [], cwd: tmp, env: process.env as Record<string, string>, cols: 120, rows: 40 });
     await new Promise((r) => setTimeout(r, 500));
     const after = rss();
-    return { bytes: info.seq, ms, rssPerIdleSessionKb: Math.round((after - before) / 20) };
+    return { bytes: info.seq, delivered: bytes, ms, rssPerIdleSessionKb: Math.round((after - before) / 20) };
   } finally {
     await client.shutdown().catch(() => {});
   }
@@ -128,6 +128,8 @@ const results = {
   review_listing: diff,
   terminal_throughput: {
     bytes: viaPtyd.bytes,
+    // Live bytes plus catch-up snapshots, as the subscriber received them.
+    delivered_to_subscriber: viaPtyd.delivered,
     raw_pty_MBps: round(rawMBs),
     through_ptyd_MBps: round(ptydMBs),
     ratio_of_raw: round(ptydMBs / rawMBs),

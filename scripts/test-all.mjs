@@ -22,8 +22,8 @@ const steps = [
   },
   {
     name: 'end-to-end tests (Playwright, Chromium)',
-    args: [bin('@playwright/test', 'cli.js'), 'test'],
-    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, 'playwright.json'), PLAYWRIGHT_REPORTER: 'list,json' },
+    args: [bin('@playwright/test', 'cli.js'), 'test', '--reporter=list,json'],
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, 'playwright.json') },
   },
 ];
 

@@ -12,11 +12,12 @@ import { SwitchyardError } from '../shared/errors';
 import { languageForPath } from '../shared/languages';
 import { isSafeRepoPath } from '../shared/paths';
 import type { Project, Task, TaskEvent, TaskState } from '../shared/task';
+import { parseCommandLine } from './agents/command-line';
 import { buildLaunch } from './agents/profiles';
 import { listChanges, readSide, snapshotWorktree } from './git/diff';
 import { gitLine } from './git/exec';
 import { commitAll, mergeIntoBase } from './git/merge';
-import { currentBranch, inspectRepository, listBranches } from './git/repository';
+import { currentBranch, inspectRepository, listBranches, repositoryContaining } from './git/repository';
 import { createWorktree, losesNothing, removeWorktreeAndBranch, slugify, uncommittedFiles, whatRemovalWouldLose } from './git/worktrees';
 import { newId } from './ids';
 import { isInside } from './paths';
@@ -52,6 +53,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly worktreeTrees = new Map<string, string>();
   /** Sessions the user asked to stop, so their exit reads as a stop, not a failure. */
   private readonly stopping = new Set<string>();
+  /**
+   * Sessions spawned but not yet recorded on their task, with their exit if it came first:
+   * an agent that exits at once can beat the engine to it, and its exit must not be lost.
+   */
+  private readonly starting = new Map<string, { exitCode: number | null; signal: number | null } | null>();
 
   private constructor(private readonly options: EngineOptions) {
     super();
@@ -78,13 +84,14 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private async connectPtyd(): Promise<void> {
     const client = await connectOrStartPtyd(ptydPaths(this.options.dataDir), this.options.ptydLaunch);
-    this.ptyd = client;
     client.on('exit', (session, exitCode, signal) => this.onSessionExit(session, exitCode, signal));
     client.on('close', () => {
       if (this.ptyd === client) this.ptyd = null;
       if (!this.closing) setTimeout(() => void this.reconnectPtyd(), 300);
     });
+    // No task can start until reconciliation is done, so none can be mistaken for a lost one.
     await this.reconcile(client);
+    this.ptyd = client;
   }
 
   private async reconnectPtyd(): Promise<void> {
@@ -118,6 +125,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private onSessionExit(session: string, exitCode: number | null, signal: number | null): void {
+    if (this.starting.has(session)) {
+      this.starting.set(session, { exitCode, signal });
+      return;
+    }
     const task = this.store.tasks().find((t) => t.sessionId === session);
     this.store.endRun(session, exitCode, signal);
     if (!task || !LIVE_STATES.includes(task.state)) return;
@@ -159,11 +170,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     return { worktreesDir: this.store.setting(WORKTREES_DIR_KEY) ?? path.join(this.options.dataDir, 'worktrees') };
   }
 
-  updateSettings(s: Settings): Settings {
+  async updateSettings(s: Settings): Promise<Settings> {
     if (!path.isAbsolute(s.worktreesDir)) throw new SwitchyardError('invalid-input', 'the worktrees folder must be an absolute path');
-    for (const p of this.store.projects()) {
-      if (isInside(p.path, s.worktreesDir)) {
-        throw new SwitchyardError('invalid-input', `the worktrees folder must be outside your repositories; it is inside ${p.path}`);
+    // Any repository, not only opened ones: worktrees inside one would show up in its status
+    // and be swept away by its next `git clean`.
+    const holders = [...this.store.projects().map((p) => p.path), await repositoryContaining(s.worktreesDir)];
+    for (const repo of holders) {
+      if (repo && isInside(repo, s.worktreesDir)) {
+        throw new SwitchyardError('invalid-input', `the worktrees folder must be outside your repositories; it is inside ${repo}`);
       }
     }
     this.store.setSetting(WORKTREES_DIR_KEY, path.resolve(s.worktreesDir));
@@ -190,6 +204,9 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   async createTask(input: ParsedInput<'tasks.create'>): Promise<Task> {
     const project = this.store.project(input.projectId);
+    // A command line that could never run (a pipe, a `;`) is bad input: refuse it before a
+    // task exists. Whether the program is installed is checked when the task starts.
+    if (input.agent.profile === 'custom') parseCommandLine(input.agent.command);
     const baseBranch = input.baseBranch ?? (await currentBranch(project.path));
     if (!baseBranch) {
       throw new SwitchyardError('unknown-branch', `${project.path} has a detached HEAD; choose a base branch for the task`);
@@ -234,18 +251,26 @@ export class Engine extends EventEmitter<EngineEvents> {
     const launch = buildLaunch(task.agent, task.prompt, worktreePath, env);
     const sessionId = `${task.id}-${newId(6)}`;
     if (task.sessionId) await ptyd.dispose(task.sessionId).catch(() => {});
-    await ptyd.spawn({
-      session: sessionId,
-      file: launch.file,
-      args: launch.args,
-      cwd: worktreePath,
-      env,
-      cols: this.options.cols ?? 120,
-      rows: this.options.rows ?? 32,
-    });
-    this.store.addRun({ id: newId(), taskId: task.id, sessionId, argv: [launch.file, ...launch.args] });
-    const why = task.state === 'queued' ? `started ${describeAgent(task)}` : `restarted ${describeAgent(task)}`;
-    return this.changed(this.store.transition(task.id, 'running', why, { sessionId, exitCode: null }));
+    this.starting.set(sessionId, null);
+    try {
+      await ptyd.spawn({
+        session: sessionId,
+        file: launch.file,
+        args: launch.args,
+        cwd: worktreePath,
+        env,
+        cols: this.options.cols ?? 120,
+        rows: this.options.rows ?? 32,
+      });
+      this.store.addRun({ id: newId(), taskId: task.id, sessionId, argv: [launch.file, ...launch.args] });
+      const why = task.state === 'queued' ? `started ${describeAgent(task)}` : `restarted ${describeAgent(task)}`;
+      this.changed(this.store.transition(task.id, 'running', why, { sessionId, exitCode: null }));
+    } finally {
+      const early = this.starting.get(sessionId);
+      this.starting.delete(sessionId);
+      if (early) this.onSessionExit(sessionId, early.exitCode, early.signal);
+    }
+    return this.store.task(task.id);
   }
 
   private agentEnv(task: Task, worktreePath: string): Record<string, string> {
@@ -377,7 +402,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         mode: this.options.mode ?? 'browser',
       }),
       'settings.get': async () => this.settings(),
-      'settings.update': async (i) => this.updateSettings(i),
+      'settings.update': (i) => this.updateSettings(i),
       'projects.list': async () => this.store.projects(),
       'projects.open': (i) => this.openProject(i.path),
       'projects.branches': (i) => this.branches(i.projectId),
@@ -398,8 +423,22 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.closing = true;
     const client = this.ptyd;
     this.ptyd = null;
-    if (client && opts.stopPtyd) await client.shutdown().catch(() => {});
-    client?.close();
+    if (client) {
+      // Exits from now on are this shutdown's own doing, or the next engine's to reconcile:
+      // a closing engine records none of them (and its store is about to close).
+      client.removeAllListeners('exit');
+      if (opts.stopPtyd && !client.isClosed) {
+        const gone = new Promise<void>((resolve) => {
+          client.once('close', resolve);
+          setTimeout(resolve, 10_000).unref();
+        });
+        await client.shutdown().catch(() => {});
+        // ptyd drops its clients only once every session is dead and it has stopped listening.
+        // Waiting for that means the next engine cannot reach a daemon on its way out.
+        await gone;
+      }
+      client.close();
+    }
     this.store.close();
   }
 }

@@ -61,13 +61,18 @@ export function parseRawNumstat(text: string): ChangedFile[] {
       continue;
     }
     // numstat: "add\tdel\tpath" or, for a rename, "add\tdel\t" followed by old and new paths.
-    const [add, del, rest] = tok.split('\t');
+    // Split at the first two tabs only: a file name may hold tabs of its own.
+    const tab1 = tok.indexOf('\t');
+    const tab2 = tok.indexOf('\t', tab1 + 1);
+    const add = tok.slice(0, tab1);
+    const del = tok.slice(tab1 + 1, tab2);
+    const rest = tok.slice(tab2 + 1);
     let filePath: string;
     if (rest === '') {
       filePath = tokens[i + 2]!;
       i += 3;
     } else {
-      filePath = rest ?? '';
+      filePath = rest;
       i += 1;
     }
     const file = byPath.get(filePath);

@@ -6,6 +6,7 @@
  */
 import { git, gitLine } from './exec';
 import { listCheckouts, resolveCommit } from './repository';
+import { statusPaths } from './worktrees';
 
 export type MergeCheck = { clean: true; tree: string } | { clean: false; conflicts: string[] };
 
@@ -57,9 +58,12 @@ export async function mergeIntoBase(repo: string, baseBranch: string, taskBranch
   if (checkout) {
     const dirty = await git(['status', '--porcelain=v1', '-z', '--untracked-files=no'], { cwd: checkout.path });
     if (dirty.stdout.length > 0) {
+      // Name the files, so the user knows what to commit or stash.
+      const files = statusPaths(dirty.stdout);
+      const named = files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
       return {
         status: 'refused',
-        reason: `"${baseBranch}" is checked out at ${checkout.path} with uncommitted changes. Commit or stash them there, then merge again.`,
+        reason: `"${baseBranch}" is checked out at ${checkout.path} with uncommitted changes (${named}). Commit or stash them there, then merge again.`,
         path: checkout.path,
       };
     }

@@ -39,6 +39,19 @@ export async function inspectRepository(dir: string): Promise<RepositoryInfo> {
   return { root, currentBranch: await currentBranch(root) };
 }
 
+/**
+ * The repository that holds `dir` (its working tree, or its git directory when `dir` is inside
+ * one), or null. `dir` need not exist yet: its nearest existing ancestor is asked.
+ */
+export async function repositoryContaining(dir: string): Promise<string | null> {
+  let probe = path.resolve(dir);
+  while (!fs.existsSync(probe) || !fs.statSync(probe).isDirectory()) probe = path.dirname(probe);
+  const gitDir = await git(['rev-parse', '--absolute-git-dir'], { cwd: probe, okCodes: [128] });
+  if (gitDir.code !== 0) return null;
+  const top = await git(['rev-parse', '--show-toplevel'], { cwd: probe, okCodes: [128] });
+  return top.code === 0 && top.stdout.trim() ? top.stdout.trim() : gitDir.stdout.trim();
+}
+
 export async function currentBranch(cwd: string): Promise<string | null> {
   const r = await git(['symbolic-ref', '--short', '-q', 'HEAD'], { cwd, okCodes: [1] });
   return r.code === 0 ? r.stdout.trim() : null;

@@ -49,8 +49,13 @@ export async function createWorktree(w: CreateWorktree): Promise<void> {
 export async function uncommittedFiles(worktreePath: string): Promise<string[]> {
   if (!fs.existsSync(worktreePath)) return [];
   const out = await git(['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: worktreePath });
+  return statusPaths(out.stdout);
+}
+
+/** The paths of `git status --porcelain=v1 -z` output. */
+export function statusPaths(porcelainZ: string): string[] {
   const files: string[] = [];
-  const fields = out.stdout.split('\0');
+  const fields = porcelainZ.split('\0');
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
     if (f.length < 4) continue;
@@ -61,11 +66,21 @@ export async function uncommittedFiles(worktreePath: string): Promise<string[]> 
   return files;
 }
 
-/** Commits on `branch` that no other local or remote-tracking branch holds. */
-export async function unmergedCommits(repo: string, branch: string): Promise<{ sha: string; subject: string }[]> {
-  if (!(await branchExists(repo, branch))) return [];
+/**
+ * Commits on `branch`, or on the worktree's HEAD, that no other local or remote-tracking branch
+ * holds. HEAD counts because an agent may have detached it and committed there: removing the
+ * worktree would orphan those commits just as deleting the branch would.
+ */
+export async function unmergedCommits(repo: string, branch: string, worktreePath?: string): Promise<{ sha: string; subject: string }[]> {
+  const tips: string[] = [];
+  if (await branchExists(repo, branch)) tips.push(`refs/heads/${branch}`);
+  if (worktreePath && fs.existsSync(worktreePath)) {
+    const head = await git(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], { cwd: worktreePath, okCodes: [1, 128] });
+    if (head.code === 0) tips.push(head.stdout.trim());
+  }
+  if (tips.length === 0) return [];
   const out = await git(
-    ['log', '--format=%H%x09%s', `refs/heads/${branch}`, '--not', `--exclude=${branch}`, '--branches', '--remotes'],
+    ['log', '--format=%H%x09%s', ...tips, '--not', `--exclude=${branch}`, '--branches', '--remotes'],
     { cwd: repo },
   );
   return out.stdout
@@ -78,7 +93,7 @@ export async function unmergedCommits(repo: string, branch: string): Promise<{ s
 }
 
 export async function whatRemovalWouldLose(repo: string, worktreePath: string, branch: string): Promise<LostWork> {
-  const [uncommitted, commits] = await Promise.all([uncommittedFiles(worktreePath), unmergedCommits(repo, branch)]);
+  const [uncommitted, commits] = await Promise.all([uncommittedFiles(worktreePath), unmergedCommits(repo, branch, worktreePath)]);
   return { uncommitted, unmergedCommits: commits };
 }
 

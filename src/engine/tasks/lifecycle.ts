@@ -11,7 +11,8 @@ const NEXT: Record<TaskState, readonly TaskState[]> = {
   failed: ['running', 'merging', 'cancelled', 'done'],
   merging: ['done', 'review', 'failed'],
   done: [],
-  cancelled: ['running'],
+  // A stopped task's work stays reviewable and mergeable (engine.merge allows it).
+  cancelled: ['running', 'merging'],
 };
 
 export function canTransition(from: TaskState, to: TaskState): boolean {
