@@ -9,6 +9,8 @@ import { Board } from './components/Board';
 import { OpenRepository } from './components/OpenRepository';
 import { NewTaskDialog } from './components/NewTaskDialog';
 import { TaskPanel } from './components/TaskPanel';
+import { SettingsDialog } from './components/SettingsDialog';
+import { useToast } from './toasts';
 import { isTypingTarget } from './keyboard';
 
 const PROJECT_KEY = 'switchyard.project';
@@ -35,7 +37,8 @@ function Cockpit({ api }: { api: Api }) {
   const [theme, setTheme] = useState<ThemeName>(initialTheme);
   const [projectId, setProjectId] = useState<string | null>(() => localStorage.getItem(PROJECT_KEY));
   const [selectedTaskId, setSelectedTaskId] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<'new-task' | 'open-repo' | null>(null);
+  const [dialog, setDialog] = useState<'new-task' | 'open-repo' | 'settings' | null>(null);
+  const toast = useToast();
 
   useEffect(() => applyTheme(theme), [theme]);
 
@@ -78,6 +81,7 @@ function Cockpit({ api }: { api: Api }) {
         onNewTask={() => setDialog('new-task')}
         theme={theme}
         onToggleTheme={() => setTheme((t) => (t === 'dark' ? 'light' : 'dark'))}
+        onOpenSettings={() => setDialog('settings')}
         connection={state.connection}
       />
       {!state.loaded ? (
@@ -108,6 +112,16 @@ function Cockpit({ api }: { api: Api }) {
           onCreated={(t) => {
             state.upsertTask(t);
             setSelectedTaskId(t.id);
+            setDialog(null);
+          }}
+        />
+      )}
+      {dialog === 'settings' && (
+        <SettingsDialog
+          api={api}
+          onClose={() => setDialog(null)}
+          onSaved={(message) => {
+            toast('success', message);
             setDialog(null);
           }}
         />

@@ -10,6 +10,7 @@ interface Props {
   onNewTask(): void;
   theme: ThemeName;
   onToggleTheme(): void;
+  onOpenSettings(): void;
   connection: ConnectionState;
 }
 
@@ -40,6 +41,9 @@ export function TopBar(p: Props) {
       </button>
       <button className="btn btn-primary" onClick={p.onNewTask} disabled={!p.project} title="New task (N)">
         + New task <kbd>N</kbd>
+      </button>
+      <button className="btn btn-icon" onClick={p.onOpenSettings} aria-label="Settings" title="Settings">
+        ⚙
       </button>
       <button className="btn btn-icon" onClick={p.onToggleTheme} aria-label={`Switch to ${p.theme === 'dark' ? 'light' : 'dark'} theme`} title="Toggle theme">
         {p.theme === 'dark' ? '☀' : '☾'}
