@@ -34,6 +34,10 @@ export default defineConfig({
     root: 'src/renderer',
     base: './',
     plugins: [react()],
+    resolve: {
+      // Monaco's package exports cover its scripts, not its stylesheets.
+      alias: { 'monaco-codicon.css': resolve('node_modules/monaco-editor/esm/vs/base/browser/ui/codicons/codicon/codicon.css') },
+    },
     build: {
       outDir: 'out/renderer',
       chunkSizeWarningLimit: 6000,

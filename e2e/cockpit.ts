@@ -21,6 +21,8 @@ export interface Cockpit {
   /** The custom-agent command line that runs the scripted agent fixture with these steps. */
   agentCommand(steps: unknown[]): string;
   open(page: Page): Promise<void>;
+  /** Stops `switchyard serve` and starts it again on the same port and data folder. */
+  restartServer(): Promise<void>;
 }
 
 export const test = base.extend<{ cockpit: Cockpit }>({
@@ -39,18 +41,29 @@ export const test = base.extend<{ cockpit: Cockpit }>({
 
     const dataDir = path.join(tmp, 'data');
     const readyFile = path.join(tmp, 'ready.json');
-    const server: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'out', 'main', 'serve.js'), '--port', '0', '--data-dir', dataDir, '--ready-file', readyFile], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    server.stdout?.on('data', (c) => (output += c));
-    server.stderr?.on('data', (c) => (output += c));
-    const deadline = Date.now() + 20_000;
-    while (!fs.existsSync(readyFile)) {
-      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`switchyard serve did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const { url } = JSON.parse(fs.readFileSync(readyFile, 'utf8')) as { url: string };
+    let server: ChildProcess;
+    const startServer = async (port: number): Promise<string> => {
+      fs.rmSync(readyFile, { force: true });
+      server = spawn(process.execPath, [path.join(ROOT, 'out', 'main', 'serve.js'), '--port', String(port), '--data-dir', dataDir, '--ready-file', readyFile], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      server.stdout?.on('data', (c) => (output += c));
+      server.stderr?.on('data', (c) => (output += c));
+      const deadline = Date.now() + 20_000;
+      while (!fs.existsSync(readyFile)) {
+        if (Date.now() > deadline || server.exitCode !== null) throw new Error(`switchyard serve did not start:\n${output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return (JSON.parse(fs.readFileSync(readyFile, 'utf8')) as { url: string }).url;
+    };
+    const stopServer = async (): Promise<void> => {
+      if (server.exitCode !== null) return;
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    };
+    const url = await startServer(0);
+    const port = Number(new URL(url).port);
     let scripts = 0;
     await use({
       url,
@@ -61,6 +74,10 @@ export const test = base.extend<{ cockpit: Cockpit }>({
         fs.writeFileSync(file, JSON.stringify({ steps }));
         return `"${process.execPath}" "${SCRIPTED_AGENT}" --script "${file}" {prompt}`;
       },
+      async restartServer() {
+        await stopServer();
+        await startServer(port);
+      },
       async open(page) {
         await page.goto(url);
         await page.getByLabel('Repository path').fill(repo);
@@ -68,8 +85,7 @@ export const test = base.extend<{ cockpit: Cockpit }>({
         await expect(page.getByRole('button', { name: /New task/ })).toBeEnabled();
       },
     });
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
+    await stopServer();
     const pidFile = path.join(dataDir, 'run', 'ptyd.pid');
     if (fs.existsSync(pidFile)) {
       try {

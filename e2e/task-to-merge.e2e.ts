@@ -30,7 +30,7 @@ test('a task goes from prompt to merged: terminal, Monaco diff, one-click merge'
   // When the agent exits, the task moves to Review.
   const card = page.locator('.column-review .card', { hasText: 'Polish greet' });
   await expect(card).toBeVisible();
-  await screenshot(page, 'board');
+  await screenshot(page, 'task-in-review');
 
   await page.getByRole('tab', { name: 'Changes' }).click();
   const fileRow = page.locator('.file-row', { hasText: 'greet.ts' });
@@ -52,4 +52,6 @@ test('a task goes from prompt to merged: terminal, Monaco diff, one-click merge'
   expect(git(cockpit.repo, 'status', '--porcelain')).toBe('');
   expect(git(cockpit.repo, 'branch', '--list', 'sy/*')).toBe('');
   await screenshot(page, 'merged');
+  await page.getByRole('button', { name: 'Close task (Esc)' }).click();
+  await screenshot(page, 'board');
 });

@@ -43,7 +43,7 @@ describe('removing a task’s worktree and branch', () => {
     expect(fs.readFileSync(`${task.worktreePath}/b.txt`, 'utf8')).toBe('b edited, not committed\n');
     expect(engine.store.task(task.id).cleanedUp).toBe(false);
 
-    expect(await engine.cleanup(task.id, true)).toEqual({ status: 'removed' });
+    expect(await engine.cleanup(task.id, true)).toEqual({ status: 'removed', ignoredRemoved: [] });
     expect(fs.existsSync(task.worktreePath!)).toBe(false);
     expect(worktreeListed(repo, task.worktreePath!)).toBe(false);
     expect(branchExists(repo, task.branch!)).toBe(false);
@@ -96,7 +96,7 @@ describe('removing a task’s worktree and branch', () => {
     const ask = await engine.cleanup(task.id, false);
     expect(ask).toEqual({ status: 'needs-confirmation', lost: { uncommitted: [], unmergedCommits: [{ sha: detached, subject: 'made while detached' }] } });
     expect(fs.existsSync(task.worktreePath!)).toBe(true);
-    expect(await engine.cleanup(task.id, true)).toEqual({ status: 'removed' });
+    expect(await engine.cleanup(task.id, true)).toEqual({ status: 'removed', ignoredRemoved: [] });
   });
 
   it('removes without asking when nothing would be lost', async () => {
@@ -105,13 +105,13 @@ describe('removing a task’s worktree and branch', () => {
     const task = await finishedTask(engine, repo, [{ write: { path: 'x.txt', content: 'x\n' } }, { commit: 'x' }]);
     // Its one commit is also on another branch.
     git(repo, 'branch', 'saved', task.branch!);
-    expect(await engine.cleanup(task.id, false)).toEqual({ status: 'removed' });
+    expect(await engine.cleanup(task.id, false)).toEqual({ status: 'removed', ignoredRemoved: [] });
     expect(fs.existsSync(task.worktreePath!)).toBe(false);
     expect(branchExists(repo, task.branch!)).toBe(false);
     expect(branchExists(repo, 'saved')).toBe(true);
 
     const idle = await finishedTask(engine, repo, []);
-    expect(await engine.cleanup(idle.id, false)).toEqual({ status: 'removed' });
+    expect(await engine.cleanup(idle.id, false)).toEqual({ status: 'removed', ignoredRemoved: [] });
     expect(fs.existsSync(idle.worktreePath!)).toBe(false);
     expect(branchExists(repo, idle.branch!)).toBe(false);
   });

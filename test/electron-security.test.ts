@@ -3,7 +3,9 @@
  * settings live in pure functions, tested here.
  */
 import { describe, expect, it } from 'vitest';
-import { isTrustedSender } from '../src/main/sender-check';
+import { EventEmitter } from 'node:events';
+import { denyPermission, hardenWebContents, type PreventableEvent } from '../src/main/harden';
+import { isTrustedSender, senderOf } from '../src/main/sender-check';
 import { APP_ORIGIN, DESKTOP_CSP, secureWindowOptions } from '../src/main/window-options';
 
 describe('desktop window options', () => {
@@ -18,6 +20,13 @@ describe('desktop window options', () => {
     expect(prefs.allowRunningInsecureContent).toBe(false);
     expect(prefs.webviewTag).toBe(false);
     expect(prefs.preload).toBe('/app/out/preload/index.cjs');
+  });
+
+  it('serves one CSP, the same builder as browser mode', async () => {
+    const { contentSecurityPolicy } = await import('../src/server/request-guard');
+    const browser = contentSecurityPolicy(4178);
+    // Browser mode differs only by allowing its own WebSocket.
+    expect(browser.replace(" ws://127.0.0.1:4178 ws://localhost:4178", '')).toBe(DESKTOP_CSP);
   });
 
   it('has a strict CSP: no remote code, no eval, no plugins', () => {
@@ -44,5 +53,40 @@ describe('IPC sender check', () => {
     expect(isTrustedSender({ url: 'app://evil/switchyard', isMainFrame: true })).toBe(false);
     expect(isTrustedSender({ url: 'not a url', isMainFrame: true })).toBe(false);
     expect(isTrustedSender(null)).toBe(false);
+  });
+});
+
+describe('web contents hardening', () => {
+  /** Stands in for Electron's WebContents, which needs the Electron runtime. */
+  class FakeContents extends EventEmitter {
+    openHandler: (() => { action: 'deny' }) | null = null;
+    setWindowOpenHandler(h: () => { action: 'deny' }): void {
+      this.openHandler = h;
+    }
+  }
+
+  it('prevents navigation, redirects and webviews, and denies new windows', () => {
+    const contents = new FakeContents();
+    hardenWebContents(contents as unknown as Parameters<typeof hardenWebContents>[0]);
+    for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+      let prevented = false;
+      const e: PreventableEvent = { preventDefault: () => (prevented = true) };
+      contents.emit(event, e);
+      expect(prevented, event).toBe(true);
+    }
+    expect(contents.openHandler?.()).toEqual({ action: 'deny' });
+  });
+
+  it('denies every permission request', () => {
+    let granted: boolean | null = null;
+    denyPermission(null, 'media', (g) => (granted = g));
+    expect(granted).toBe(false);
+  });
+
+  it('treats only a frame without a parent as the main frame', () => {
+    expect(senderOf({ url: 'app://switchyard/index.html', parent: null })).toEqual({ url: 'app://switchyard/index.html', isMainFrame: true });
+    expect(senderOf({ url: 'app://switchyard/index.html', parent: {} })?.isMainFrame).toBe(false);
+    expect(senderOf(null)).toBeNull();
+    expect(isTrustedSender(senderOf({ url: 'app://switchyard/index.html', parent: {} }))).toBe(false);
   });
 });

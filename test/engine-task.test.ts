@@ -49,7 +49,7 @@ describe('a task from prompt to merged', () => {
     expect(git(repo, 'show', 'main:notes/new file.md')).toBe('hello');
     expect(git(repo, 'status', '--porcelain')).toBe('');
     if (result.status !== 'merged') throw new Error('unreachable');
-    expect(result.cleanup).toEqual({ status: 'removed' });
+    expect(result.cleanup).toEqual({ status: 'removed', ignoredRemoved: [] });
     expect(fs.existsSync(task.worktreePath!)).toBe(false);
     expect(git(repo, 'branch', '--list', task.branch!)).toBe('');
     const final = engine.store.task(task.id);

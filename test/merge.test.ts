@@ -153,7 +153,7 @@ describe('merging a task', () => {
     expect(fs.readFileSync(path.join(repo, 'a.txt'), 'utf8')).toBe('edited a\n');
     expect(fs.readFileSync(path.join(repo, 'fresh/new.txt'), 'utf8')).toBe('new\n');
     expect(git(repo, 'status', '--porcelain')).toBe('');
-    expect(merged.cleanup).toEqual({ status: 'removed' });
+    expect(merged.cleanup).toEqual({ status: 'removed', ignoredRemoved: [] });
     expect(engine.store.task(task.id).state).toBe('done');
   });
 

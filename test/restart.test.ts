@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TerminalServerMessage } from '../src/shared/terminal';
-import { connectPtyd, makeRepo, processAlive, runCleanups, scriptedAgent, startEngine, tempDir, waitFor, waitForState } from './helpers';
+import { connectPtyd, git, makeRepo, processAlive, runCleanups, scriptedAgent, startEngine, tempDir, waitFor, waitForState } from './helpers';
 
 afterEach(runCleanups);
 
@@ -122,19 +122,40 @@ describe('an engine restart', () => {
     expect(after.exitCode).toBe(4);
   });
 
-  it('returns a merge that was cut short to review', async () => {
+  it('returns a merge that was cut short to where the task was, with nothing merged', async () => {
     const dataDir = tempDir('sy-data-');
     const repo = makeRepo();
     const first = await startEngine({ dataDir });
     const project = await first.openProject(repo);
-    const task = await first.createTask({ projectId: project.id, title: 'Cut short', prompt: '', agent: { profile: 'custom', command: scriptedAgent([]) }, startNow: true });
+    const command = scriptedAgent([{ write: { path: 'work.txt', content: 'work\n' } }, { commit: 'work' }]);
+    const task = await first.createTask({ projectId: project.id, title: 'Cut short', prompt: '', agent: { profile: 'custom', command }, startNow: true });
     await waitForState(first, task.id, 'review');
+    const mainBefore = git(repo, 'rev-parse', 'main');
     // As if the engine died between starting a merge and finishing it.
     first.store.transition(task.id, 'merging', 'merging into main');
     await first.close();
 
     const second = await startEngine({ dataDir });
     expect(second.store.task(task.id)).toMatchObject({ state: 'review' });
-    expect(second.store.events(task.id).at(-1)?.reason).toMatch(/interrupted/);
+    expect(second.store.events(task.id).at(-1)?.reason).toMatch(/interrupted.*nothing was merged/);
+    expect(git(repo, 'rev-parse', 'main')).toBe(mainBefore);
+  });
+
+  it('marks a merge that finished just before the crash as done, not "nothing merged"', async () => {
+    const dataDir = tempDir('sy-data-');
+    const repo = makeRepo();
+    const first = await startEngine({ dataDir });
+    const project = await first.openProject(repo);
+    const command = scriptedAgent([{ write: { path: 'work.txt', content: 'work\n' } }, { commit: 'work' }]);
+    const task = await first.createTask({ projectId: project.id, title: 'Landed', prompt: '', agent: { profile: 'custom', command }, startNow: true });
+    const reviewed = await waitForState(first, task.id, 'review');
+    first.store.transition(task.id, 'merging', 'merging into main');
+    // The merge itself went through; the engine died before recording it.
+    git(repo, 'merge', '-q', '--no-ff', '-m', 'merged', reviewed.branch!);
+    await first.close();
+
+    const second = await startEngine({ dataDir });
+    expect(second.store.task(task.id)).toMatchObject({ state: 'done' });
+    expect(second.store.events(task.id).at(-1)?.reason).toMatch(/had finished/);
   });
 });

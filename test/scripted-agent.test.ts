@@ -41,6 +41,14 @@ describe('scripted agent fixture', () => {
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' })).toBe('');
   });
 
+  it('reads its script from SCRIPTED_AGENT_SCRIPT when no --script is given', () => {
+    const repo = makeRepo();
+    const script = path.join(tempDir(), 'env-script.json');
+    fs.writeFileSync(script, JSON.stringify({ steps: [{ print: 'from the environment: {prompt}' }] }));
+    const out = execFileSync(process.execPath, [SCRIPTED_AGENT, 'hello'], { cwd: repo, encoding: 'utf8', env: { ...process.env, SCRIPTED_AGENT_SCRIPT: script } });
+    expect(out).toContain('from the environment: hello');
+  });
+
   it('writes files and commits them, and refuses to touch anything outside its directory', () => {
     const repo = makeRepo();
     const ok = runAgent(repo, [{ write: { path: 'a/b.txt', content: 'hi {prompt}\n' } }, { commit: 'agent commit' }], 'there');

@@ -2,19 +2,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { protocol } from 'electron';
+import { contentTypeFor } from '../shared/content-types';
 import { staticRelativePath } from '../shared/paths';
 import { APP_SCHEME, DESKTOP_CSP } from './window-options';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ttf': 'font/ttf',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
@@ -31,7 +21,7 @@ export function serveAppScheme(rendererDir: string): void {
       const body = await fs.readFile(path.join(rendererDir, rel));
       return new Response(body, {
         headers: {
-          'content-type': TYPES[path.extname(rel)] ?? 'application/octet-stream',
+          'content-type': contentTypeFor(rel),
           'content-security-policy': DESKTOP_CSP,
           'x-content-type-options': 'nosniff',
         },

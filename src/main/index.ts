@@ -8,6 +8,7 @@ import { app, BrowserWindow, session } from 'electron';
 import { Engine } from '../engine/engine';
 import { defaultDataDir } from '../engine/paths';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
+import { denyPermission, hardenWebContents } from './harden';
 import { wireIpc } from './ipc';
 import { APP_ORIGIN, secureWindowOptions } from './window-options';
 import pkg from '../../package.json';
@@ -18,12 +19,7 @@ registerAppScheme();
 
 async function createWindow(engine: Engine): Promise<void> {
   const win = new BrowserWindow(secureWindowOptions(path.join(HERE, '..', 'preload', 'index.cjs')));
-  const contents = win.webContents;
-  // No navigation, no new windows, no webviews: the UI is one page.
-  contents.on('will-navigate', (e) => e.preventDefault());
-  contents.on('will-redirect', (e) => e.preventDefault());
-  contents.on('will-attach-webview', (e) => e.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  hardenWebContents(win.webContents);
   const unwire = wireIpc(engine, win);
   win.on('closed', unwire);
   win.once('ready-to-show', () => win.show());
@@ -31,8 +27,14 @@ async function createWindow(engine: Engine): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // One app per user: a second engine would fight the first over ptyd and the database.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
   await app.whenReady();
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionRequestHandler(denyPermission);
   serveAppScheme(path.join(HERE, '..', 'renderer'));
   const engine = await Engine.start({
     dataDir: process.env.SWITCHYARD_DATA_DIR ? path.resolve(process.env.SWITCHYARD_DATA_DIR) : defaultDataDir(),

@@ -8,23 +8,22 @@ import type { EngineEvent } from '../shared/contract';
 import { dispatch } from '../shared/dispatch';
 import { parseTerminalClientMessage } from '../shared/terminal';
 import type { Engine } from '../engine/engine';
-import { isTrustedSender } from './sender-check';
-
-function trusted(frame: WebFrameMain | null): boolean {
-  return isTrustedSender(frame ? { url: frame.url, isMainFrame: frame.parent === null } : null);
-}
+import { isTrustedSender, senderOf } from './sender-check';
 
 export function wireIpc(engine: Engine, win: BrowserWindow): () => void {
   const handlers = engine.handlers();
   let nextId = 1;
+  /** The message comes from this window's own top-level page, at the app origin. */
+  const trusted = (e: IpcMainEvent | IpcMainInvokeEvent): boolean =>
+    e.sender === win.webContents && isTrustedSender(senderOf(e.senderFrame as WebFrameMain | null));
 
   ipcMain.handle(IPC.rpc, (e: IpcMainInvokeEvent, method: unknown, input: unknown) => {
-    if (!trusted(e.senderFrame)) throw new Error('untrusted sender');
+    if (!trusted(e)) throw new Error('untrusted sender');
     return dispatch(handlers, nextId++, method, input);
   });
 
   ipcMain.handle(IPC.pickFolder, async (e: IpcMainInvokeEvent) => {
-    if (!trusted(e.senderFrame)) throw new Error('untrusted sender');
+    if (!trusted(e)) throw new Error('untrusted sender');
     const r = await dialog.showOpenDialog(win, { title: 'Open a git repository', properties: ['openDirectory'] });
     return r.canceled ? null : (r.filePaths[0] ?? null);
   });
@@ -33,7 +32,7 @@ export function wireIpc(engine: Engine, win: BrowserWindow): () => void {
     if (!win.isDestroyed()) win.webContents.send(IPC.terminal, msg, payload ?? null);
   });
   const onTerminal = (e: IpcMainEvent, header: unknown, payload: unknown): void => {
-    if (!trusted(e.senderFrame) || e.sender !== win.webContents) return;
+    if (!trusted(e)) return;
     const msg = parseTerminalClientMessage(header);
     const bytes = payload instanceof Uint8Array ? payload : new Uint8Array(0);
     if (msg) relay.handle(msg, bytes);

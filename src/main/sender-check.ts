@@ -20,3 +20,8 @@ export function isTrustedSender(frame: SenderFrameLike | null | undefined, appOr
   }
   return url.origin === appOrigin || `${url.protocol}//${url.host}` === appOrigin;
 }
+
+/** Electron's sender frame, as the check needs it: the top frame is the one with no parent. */
+export function senderOf(frame: { url: string; parent: unknown } | null | undefined): SenderFrameLike | null {
+  return frame ? { url: frame.url, isMainFrame: frame.parent === null } : null;
+}

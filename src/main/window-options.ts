@@ -3,6 +3,7 @@
  * machines where the window itself cannot open.
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { buildCsp } from '../shared/csp';
 
 export function secureWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {
@@ -34,16 +35,4 @@ export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://switchyard`;
 
 /** The desktop CSP: the bundle only, no remote anything, no eval. */
-export const DESKTOP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const DESKTOP_CSP = buildCsp();

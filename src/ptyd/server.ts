@@ -10,6 +10,7 @@ import {
   type PtydClientHeader,
   type PtydRequest,
   type PtydServerHeader,
+  ptydRequestSchema,
 } from '../shared/ptyd-protocol';
 import { StreamFrameReader, encodeStreamFrame } from '../shared/frames';
 import { parseTerminalClientMessage, type TerminalServerMessage } from '../shared/terminal';
@@ -37,6 +38,11 @@ export class PtydServer {
     const dir = path.dirname(this.options.socketPath);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     fs.chmodSync(dir, 0o700);
+    // A live daemon already owns this socket: never take it over, or its agents would be
+    // cut off from every engine. Only a stale socket (nobody answering) is removed.
+    if (await socketAnswers(this.options.socketPath)) {
+      throw new Error(`another ptyd is already listening on ${this.options.socketPath}`);
+    }
     try {
       fs.unlinkSync(this.options.socketPath);
     } catch {
@@ -193,7 +199,12 @@ class ClientConnection {
       return;
     }
     if (header.op === 'req') {
-      this.server.handle(header.body).then(
+      const body = ptydRequestSchema.safeParse(header.body);
+      if (!body.success) {
+        this.send({ op: 'res', req: header.req, ok: false, error: 'malformed request' });
+        return;
+      }
+      this.server.handle(body.data).then(
         (value) => this.send({ op: 'res', req: header.req, ok: true, value: value ?? null }),
         (err: unknown) =>
           this.send({ op: 'res', req: header.req, ok: false, error: err instanceof Error ? err.message : String(err) }),
@@ -232,4 +243,16 @@ class ClientConnection {
         return;
     }
   }
+}
+
+/** Whether something accepts connections on a Unix socket path. */
+function socketAnswers(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.createConnection(socketPath);
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
 }

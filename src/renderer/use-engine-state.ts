@@ -36,12 +36,20 @@ export function useEngineState(api: Api): EngineState {
   useEffect(() => {
     const offEvent = api.transport.onEvent((e) => {
       if (e.type === 'task') upsertTask(e.task);
-      else addProject(e.project);
+      else if (e.type === 'project') addProject(e.project);
     });
     const reload = async (): Promise<void> => {
       const [ps, ts] = await Promise.all([api.call('projects.list', {}), api.call('tasks.list', {})]);
       setProjects(ps);
-      setTasks(new Map(ts.map((t) => [t.id, t])));
+      // Events that arrived while the list was on its way may be newer than the list.
+      setTasks((prev) => {
+        const next = new Map(ts.map((t) => [t.id, t]));
+        for (const [id, cur] of prev) {
+          const fetched = next.get(id);
+          if (fetched && cur.updatedAt > fetched.updatedAt) next.set(id, cur);
+        }
+        return next;
+      });
       setLoaded(true);
     };
     // Load on every (re)connect: events missed while disconnected are not replayed.

@@ -3,6 +3,8 @@
  * the Host header (against DNS rebinding: evil.example resolving to 127.0.0.1) and the Origin
  * header (against a foreign page opening a WebSocket to us).
  */
+import { buildCsp } from '../shared/csp';
+
 export function allowedHosts(port: number): Set<string> {
   return new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 }
@@ -21,18 +23,5 @@ export function isAllowedOrigin(origin: string | undefined, port: number): boole
 }
 
 export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    // Monaco and xterm.js set inline styles on their elements.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return buildCsp([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]);
 }

@@ -74,7 +74,8 @@ async function main(): Promise<void> {
   process.stdout.write(`  Open: ${server.url}\n`);
   process.stdout.write(`  Data: ${dataDir}\n`);
   process.stdout.write(`Agents run in a background daemon and keep running if this server stops. Ctrl-C to stop serving.\n`);
-  if (values['ready-file']) fs.writeFileSync(values['ready-file'], JSON.stringify({ port: server.port, url: server.url }));
+  // The ready file holds the token: private to the user, like the token file itself.
+  if (values['ready-file']) fs.writeFileSync(values['ready-file'], JSON.stringify({ port: server.port, url: server.url }), { mode: 0o600 });
 
   const stop = async (): Promise<void> => {
     await server.close();

@@ -2,22 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
+import { contentTypeFor } from '../shared/content-types';
 import { staticRelativePath } from '../shared/paths';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.ttf': 'font/ttf',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
 
 /** The file a URL path names inside `root`, or null if it would escape `root`. */
 export function resolveStaticPath(root: string, urlPath: string): string | null {
@@ -40,7 +26,7 @@ export function serveStatic(root: string, req: http.IncomingMessage, res: http.S
       res.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const type = contentTypeFor(file);
     const cache = file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
     res.writeHead(200, { ...headers, 'content-type': type, 'content-length': String(st.size), 'cache-control': cache });
     if (req.method === 'HEAD') res.end();

@@ -53,11 +53,13 @@ export interface LostWork {
 }
 
 export type CleanupResult =
-  | { status: 'removed' }
+  /** `ignoredRemoved`: ignored files and folders that went with the worktree, as with git. */
+  | { status: 'removed'; ignoredRemoved: string[] }
   | { status: 'needs-confirmation'; lost: LostWork };
 
 export type MergeResult =
-  | { status: 'merged'; commit: string; baseBranch: string; updatedCheckout: string | null; cleanup: CleanupResult }
+  /** `alreadyMerged`: the base held every commit already, so no merge commit was made. */
+  | { status: 'merged'; commit: string; alreadyMerged: boolean; baseBranch: string; updatedCheckout: string | null; cleanup: CleanupResult }
   | { status: 'needs-commit'; files: ChangedFile[] }
   | { status: 'conflict'; files: string[] }
   | { status: 'refused'; reason: string; path: string | null };
@@ -93,7 +95,16 @@ export const API = {
       })
       .strict(),
   ),
-  'tasks.merge': call<MergeResult>()(z.object({ taskId: id, commitUncommitted: z.boolean() }).strict()),
+  'tasks.merge': call<MergeResult>()(
+    z
+      .object({
+        taskId: id,
+        commitUncommitted: z.boolean(),
+        /** The uncommitted files the user saw and agreed to commit. */
+        expectedFiles: z.array(path).max(100_000).optional(),
+      })
+      .strict(),
+  ),
   'tasks.cleanup': call<CleanupResult>()(z.object({ taskId: id, confirmLoss: z.boolean() }).strict()),
 } as const;
 
@@ -110,7 +121,9 @@ export function isMethod(name: unknown): name is Method {
 /** Events the engine pushes to every connected UI. */
 export type EngineEvent =
   | { type: 'task'; task: Task }
-  | { type: 'project'; project: Project };
+  | { type: 'project'; project: Project }
+  /** A task's terminal session started or ended. */
+  | { type: 'terminal'; taskId: string; session: string; state: 'started' | 'exited'; exitCode: number | null; signal: number | null };
 
 /** Messages of the JSON request channel, shared by both transports. */
 export interface RpcRequest {

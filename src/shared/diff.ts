@@ -41,3 +41,8 @@ export type FileSide =
   | { kind: 'absent' }
   | { kind: 'binary'; size: number }
   | { kind: 'too-large'; size: number };
+
+/** Every path a set of changes touches (a rename touches its old and its new path). */
+export function touchedPaths(files: ChangedFile[]): string[] {
+  return files.flatMap((f) => (f.oldPath ? [f.oldPath, f.path] : [f.path])).sort();
+}

@@ -3,6 +3,7 @@
  * frames (see frames.ts) with a JSON header. A connection starts with a versioned hello;
  * either side drops a peer that speaks another version.
  */
+import { z } from 'zod';
 import type { TerminalClientMessage, TerminalServerMessage } from './terminal';
 
 export const PTYD_PROTOCOL_VERSION = 1;
@@ -48,3 +49,26 @@ export type PtydServerHeader =
   | { op: 'res'; req: number; ok: false; error: string }
   | { op: 'exit'; session: string; exitCode: number | null; signal: number | null }
   | { op: 'term'; msg: TerminalServerMessage };
+
+const sessionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/** ptyd checks every request against this before acting on it. */
+export const ptydRequestSchema = z.discriminatedUnion('op', [
+  z.object({
+    op: z.literal('spawn'),
+    spec: z.object({
+      session: sessionId,
+      file: z.string().min(1).max(4096),
+      args: z.array(z.string().max(1_000_000)).max(10_000),
+      cwd: z.string().min(1).max(4096),
+      env: z.record(z.string(), z.string()),
+      cols: z.number().int().min(2).max(1000),
+      rows: z.number().int().min(1).max(500),
+    }),
+  }),
+  z.object({ op: z.literal('kill'), session: sessionId }),
+  z.object({ op: z.literal('dispose'), session: sessionId }),
+  z.object({ op: z.literal('list') }),
+  z.object({ op: z.literal('screen'), session: sessionId }),
+  z.object({ op: z.literal('shutdown') }),
+]);

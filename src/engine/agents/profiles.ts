@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { SwitchyardError } from '../../shared/errors';
 import type { AgentSpec } from '../../shared/task';
-import { parseCommandLine, substitutePrompt } from './command-line';
+import { parseCommandLine, substitutePrompt } from '../../shared/command-line';
 import { resolveExecutable } from './resolve-executable';
 
 export interface AgentLaunch {

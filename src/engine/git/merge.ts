@@ -43,13 +43,16 @@ export async function commitAll(worktreePath: string, message: string): Promise<
 }
 
 export type MergeOutcome =
-  | { status: 'merged'; commit: string; updatedCheckout: string | null }
+  | { status: 'merged'; commit: string; alreadyMerged: boolean; updatedCheckout: string | null }
   | { status: 'conflict'; files: string[] }
   | { status: 'refused'; reason: string; path: string | null };
 
 export async function mergeIntoBase(repo: string, baseBranch: string, taskBranch: string, message: string): Promise<MergeOutcome> {
   const baseTip = await resolveCommit(repo, `refs/heads/${baseBranch}`);
   const taskTip = await resolveCommit(repo, `refs/heads/${taskBranch}`);
+  // The base already holds every commit of the task: no empty merge commit.
+  const contained = await git(['merge-base', '--is-ancestor', taskTip, baseTip], { cwd: repo, okCodes: [1] });
+  if (contained.code === 0) return { status: 'merged', commit: baseTip, alreadyMerged: true, updatedCheckout: null };
 
   const check = await checkMerge(repo, baseTip, taskTip);
   if (!check.clean) return { status: 'conflict', files: check.conflicts };
@@ -83,9 +86,9 @@ export async function mergeIntoBase(repo: string, baseBranch: string, taskBranch
         path: checkout.path,
       };
     }
-    return { status: 'merged', commit, updatedCheckout: checkout.path };
+    return { status: 'merged', commit, alreadyMerged: false, updatedCheckout: checkout.path };
   }
   // Not checked out anywhere: move the ref only if nobody moved it since we read it.
   await git(['update-ref', '-m', message, `refs/heads/${baseBranch}`, commit, baseTip], { cwd: repo });
-  return { status: 'merged', commit, updatedCheckout: null };
+  return { status: 'merged', commit, alreadyMerged: false, updatedCheckout: null };
 }

@@ -101,6 +101,19 @@ export function losesNothing(lost: LostWork): boolean {
   return lost.uncommitted.length === 0 && lost.unmergedCommits.length === 0;
 }
 
+/**
+ * Ignored entries in a worktree (dependencies, build output, local env files), collapsed to
+ * their top-most ignored folder, as `git status --ignored` reports them.
+ */
+export async function ignoredEntries(worktreePath: string): Promise<string[]> {
+  if (!fs.existsSync(worktreePath)) return [];
+  const out = await git(['status', '--porcelain=v1', '-z', '--ignored=matching', '--untracked-files=normal'], { cwd: worktreePath });
+  return out.stdout
+    .split('\0')
+    .filter((f) => f.startsWith('!! '))
+    .map((f) => f.slice(3));
+}
+
 /** Removes the worktree and the branch. Callers check `whatRemovalWouldLose` first. */
 export async function removeWorktreeAndBranch(repo: string, worktreePath: string, branch: string): Promise<void> {
   if (fs.existsSync(worktreePath)) {

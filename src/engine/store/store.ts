@@ -130,6 +130,19 @@ export class Store {
     return (rows as TaskRow[]).map(toTask);
   }
 
+  /** The task a ptyd session belongs to (through its run), or null. */
+  taskBySession(sessionId: string): Task | null {
+    const r = this.db
+      .prepare('SELECT tasks.* FROM runs JOIN tasks ON tasks.id = runs.task_id WHERE runs.session_id = ?')
+      .get(sessionId) as TaskRow | undefined;
+    return r ? toTask(r) : null;
+  }
+
+  /** Whether a ptyd session was started by this engine for one of its tasks. */
+  isKnownSession(sessionId: string): boolean {
+    return this.db.prepare('SELECT 1 AS one FROM runs WHERE session_id = ?').get(sessionId) !== undefined;
+  }
+
   tasksInStates(states: readonly TaskState[]): Task[] {
     const marks = states.map(() => '?').join(',');
     const rows = this.db.prepare(`SELECT * FROM tasks WHERE state IN (${marks})`).all(...states) as TaskRow[];

@@ -9,7 +9,8 @@ const NEXT: Record<TaskState, readonly TaskState[]> = {
   interrupted: ['running', 'review', 'failed', 'cancelled'],
   review: ['running', 'merging', 'cancelled', 'done'],
   failed: ['running', 'merging', 'cancelled', 'done'],
-  merging: ['done', 'review', 'failed'],
+  // A merge that does not happen returns the task to where it was.
+  merging: ['done', 'review', 'failed', 'cancelled'],
   done: [],
   // A stopped task's work stays reviewable and mergeable (engine.merge allows it).
   cancelled: ['running', 'merging'],

@@ -5,14 +5,14 @@
  */
 import { useEffect, useState } from 'react';
 import type { CleanupResult, LostWork, MergeResult } from '../../shared/contract';
-import type { ChangedFile } from '../../shared/diff';
+import { touchedPaths, type ChangedFile } from '../../shared/diff';
 import type { Task } from '../../shared/task';
 import type { Api } from '../api/client';
 import { Dialog } from './Dialog';
 
 type Step =
   | { kind: 'working'; text: string }
-  | { kind: 'needs-commit'; files: ChangedFile[] }
+  | { kind: 'needs-commit'; files: ChangedFile[]; changed: boolean }
   | { kind: 'conflict'; files: string[] }
   | { kind: 'refused'; reason: string; path: string | null }
   | { kind: 'confirm-loss'; lost: LostWork; merged: string | null }
@@ -29,16 +29,19 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
   const [step, setStep] = useState<Step>({ kind: 'working', text: mode === 'merge' ? 'Checking for conflicts…' : 'Checking what removal would lose…' });
 
   const afterCleanup = (r: CleanupResult, merged: string | null): void => {
-    if (r.status === 'removed') onDone(merged ? `${merged} The worktree and branch were removed.` : 'Worktree and branch removed.');
-    else setStep({ kind: 'confirm-loss', lost: r.lost, merged });
+    if (r.status === 'removed') {
+      const ignored = r.ignoredRemoved.length > 0 ? ` Ignored files went with it: ${summarize(r.ignoredRemoved)}.` : '';
+      onDone(`${merged ? `${merged} The worktree and branch were removed.` : 'Worktree and branch removed.'}${ignored}`);
+    } else setStep({ kind: 'confirm-loss', lost: r.lost, merged });
   };
 
-  const merge = async (commitUncommitted: boolean): Promise<void> => {
+  const merge = async (commitUncommitted: boolean, expectedFiles?: string[]): Promise<void> => {
     setStep({ kind: 'working', text: commitUncommitted ? 'Committing agent work and merging…' : 'Checking for conflicts…' });
     try {
-      const r: MergeResult = await api.call('tasks.merge', { taskId: task.id, commitUncommitted });
-      if (r.status === 'merged') afterCleanup(r.cleanup, `Merged into ${r.baseBranch} as ${r.commit.slice(0, 8)}.`);
-      else if (r.status === 'needs-commit') setStep({ kind: 'needs-commit', files: r.files });
+      const r: MergeResult = await api.call('tasks.merge', { taskId: task.id, commitUncommitted, expectedFiles });
+      if (r.status === 'merged') {
+        afterCleanup(r.cleanup, r.alreadyMerged ? `Nothing to merge: ${r.baseBranch} already has this work.` : `Merged into ${r.baseBranch} as ${r.commit.slice(0, 8)}.`);
+      } else if (r.status === 'needs-commit') setStep({ kind: 'needs-commit', files: r.files, changed: expectedFiles !== undefined });
       else if (r.status === 'conflict') setStep({ kind: 'conflict', files: r.files });
       else setStep({ kind: 'refused', reason: r.reason, path: r.path });
     } catch (err) {
@@ -69,6 +72,7 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
       {step.kind === 'working' && <p className="working">{step.text}</p>}
       {step.kind === 'needs-commit' && (
         <>
+          {step.changed && <p className="form-error">The uncommitted files changed since you looked. Here is the list as it is now.</p>}
           <p>
             The agent left <strong>{step.files.length}</strong> uncommitted change{step.files.length === 1 ? '' : 's'}. They will be committed on{' '}
             <span className="mono">{task.branch}</span> as “agent work: {task.title}”, then merged.
@@ -78,7 +82,7 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
             <button className="btn" onClick={close}>
               Cancel
             </button>
-            <button className="btn btn-merge" autoFocus onClick={() => void merge(true)}>
+            <button className="btn btn-merge" autoFocus onClick={() => void merge(true, touchedPaths(step.files))}>
               Commit and merge
             </button>
           </div>
@@ -145,6 +149,10 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
       )}
     </Dialog>
   );
+}
+
+function summarize(paths: string[]): string {
+  return paths.length <= 4 ? paths.join(', ') : `${paths.slice(0, 4).join(', ')} and ${paths.length - 4} more`;
 }
 
 function FileList({ files }: { files: string[] }) {

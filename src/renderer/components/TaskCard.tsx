@@ -1,12 +1,16 @@
+import { parseCommandLine } from '../../shared/command-line';
 import type { Task } from '../../shared/task';
 import { timeAgo } from '../format';
 import { StateBadge } from './StateBadge';
 
 export function agentLabel(task: Task): string {
   if (task.agent.profile === 'shell') return 'Shell';
-  const cmd = task.agent.command ?? '';
-  const exe = cmd.trim().split(/\s+/)[0] ?? 'custom';
-  return exe.split('/').pop() || 'Custom';
+  try {
+    const [exe] = parseCommandLine(task.agent.command ?? '');
+    return exe?.split('/').pop() || 'Custom';
+  } catch {
+    return 'Custom';
+  }
 }
 
 export function TaskCard({ task, selected, onSelect }: { task: Task; selected: boolean; onSelect(): void }) {

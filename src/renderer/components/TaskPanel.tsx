@@ -120,7 +120,13 @@ export function TaskPanel({ api, channel, task, theme, onTaskChanged, onClose }:
           (task.branch && !task.cleanedUp ? (
             <ReviewView api={api} task={task} theme={theme} />
           ) : (
-            <div className="empty-state">{task.cleanedUp ? 'Merged and cleaned up. The changes are on ' + task.baseBranch + '.' : 'No changes yet: the task has not started.'}</div>
+            <div className="empty-state">
+              {!task.cleanedUp
+                ? 'No changes yet: the task has not started.'
+                : task.state === 'done'
+                  ? `Merged and cleaned up. The changes are on ${task.baseBranch}.`
+                  : 'This task’s worktree and branch were removed.'}
+            </div>
           ))}
       </div>
       {flow && (

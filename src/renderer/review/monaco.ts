@@ -6,7 +6,7 @@
 import 'monaco-editor/languages/definitions/register.all';
 import 'monaco-editor/editor/browser/widget/diffEditor/diffEditor.contribution';
 import 'monaco-editor/features/find/register';
-import '../../../node_modules/monaco-editor/esm/vs/base/browser/ui/codicons/codicon/codicon.css';
+import 'monaco-codicon.css';
 import * as monaco from 'monaco-editor/editor/editor.api';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 

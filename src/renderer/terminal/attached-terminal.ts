@@ -26,6 +26,7 @@ export class AttachedTerminal {
   private unackedWritten = 0;
   private disposed = false;
   private readonly resizeObserver: ResizeObserver;
+  private readonly offConnection: () => void;
 
   constructor(
     private readonly channel: TerminalChannel,
@@ -60,6 +61,16 @@ export class AttachedTerminal {
       if (this.fitToPane()) this.sendResize();
     });
     this.resizeObserver.observe(host);
+    // After a lost connection (a restarted server, a sleeping laptop) attach again: the
+    // snapshot brings the screen back as ptyd has it, then live bytes resume.
+    let lost = false;
+    this.offConnection = channel.transport.onConnection((state) => {
+      if (state === 'closed') lost = true;
+      if (state !== 'open' || !lost) return;
+      lost = false;
+      this.sendResize();
+      channel.transport.sendTerminal({ t: 'attach', sub: this.sub, session });
+    });
   }
 
   private fitToPane(): boolean {
@@ -144,6 +155,7 @@ export class AttachedTerminal {
     this.disposed = true;
     if (this.frame) cancelAnimationFrame(this.frame);
     this.resizeObserver.disconnect();
+    this.offConnection();
     this.channel.close(this.sub);
     this.term.dispose();
   }

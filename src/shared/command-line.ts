@@ -4,8 +4,8 @@
  * characters the prompt holds. Pipes, redirects and `;` are refused, not interpreted.
  */
 import { parse } from 'shell-quote';
-import { SwitchyardError } from '../../shared/errors';
-import { PROMPT_PLACEHOLDER } from '../../shared/task';
+import { SwitchyardError } from './errors';
+import { PROMPT_PLACEHOLDER } from './task';
 
 export function parseCommandLine(commandLine: string): string[] {
   // Keep $VARS literal: expanding them would be a shell's job, and there is none.

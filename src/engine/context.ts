@@ -1,0 +1,31 @@
+/** What the engine's parts share: the store, the ptyd connection, settings, and the event bus. */
+import type { AppInfo, EngineEvent, Settings } from '../shared/contract';
+import type { Task } from '../shared/task';
+import type { PtydClient } from './ptyd/client';
+import type { PtydLaunch } from './ptyd/launcher';
+import type { Store } from './store/store';
+import type { TaskLocks } from './tasks/task-locks';
+
+export interface EngineOptions {
+  dataDir: string;
+  ptydLaunch: PtydLaunch;
+  version?: string;
+  mode?: AppInfo['mode'];
+  /** Initial terminal size for new agents, before a UI resizes them. */
+  cols?: number;
+  rows?: number;
+  /** Extra environment for every agent process. */
+  agentEnv?: Record<string, string>;
+}
+
+export interface EngineContext {
+  readonly store: Store;
+  readonly options: EngineOptions;
+  readonly locks: TaskLocks;
+  ptyd(): PtydClient | null;
+  requirePtyd(): PtydClient;
+  settings(): Settings;
+  emit(event: EngineEvent): void;
+  /** Emits a task change and returns the task, so callers can write `return ctx.taskChanged(...)`. */
+  taskChanged(task: Task): Task;
+}
