@@ -6,18 +6,13 @@
 import { z } from 'zod';
 import type { ChangedFile, FileContents, TaskDiff } from './diff';
 import type { Project, Task, TaskEvent } from './task';
-import { AGENT_PROFILES } from './task';
+import { agentSpecSchema } from './agents';
 import type { ErrorPayload } from './errors';
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
 const path = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'a path cannot hold a NUL byte');
 const branchName = z.string().min(1).max(255);
 
-export const agentSpecSchema = z.discriminatedUnion('profile', [
-  z.object({ profile: z.literal('shell') }),
-  z.object({ profile: z.literal('custom'), command: z.string().trim().min(1, 'a custom agent needs a command line').max(8192) }),
-]);
-export const agentProfileSchema = z.enum(AGENT_PROFILES);
 
 export const createTaskInput = z.object({
   projectId: id,
@@ -106,6 +101,9 @@ export const API = {
       .strict(),
   ),
   'tasks.cleanup': call<CleanupResult>()(z.object({ taskId: id, confirmLoss: z.boolean() }).strict()),
+  // ---- agents: profiles, detection, overrides ----
+  // ---- supervision: feedback, flags ----
+  // ---- board and task management ----
 } as const;
 
 export type Api = typeof API;

@@ -41,17 +41,25 @@ export function columnOf(state: TaskState): Column {
   return STATE_COLUMN[state];
 }
 
-/** Built-in agent profiles of this version. */
-export const AGENT_PROFILES = ['shell', 'custom'] as const;
-export type AgentProfileId = (typeof AGENT_PROFILES)[number];
-
-/** The placeholder a custom command line uses for the task's prompt. */
+/** The placeholder a command line uses for the task's prompt. */
 export const PROMPT_PLACEHOLDER = '{prompt}';
 
-export interface AgentSpec {
-  profile: AgentProfileId;
-  /** For "custom": the command line, with {prompt} standing for one argv element. */
-  command?: string;
+/** Flags, not states (DESIGN.md): they ride on a task whatever its state. */
+export interface TaskFlags {
+  /** The agent waits for the user: it said so (notify), or its screen ends in a prompt and it went quiet. */
+  needsInput: boolean;
+  /** Feedback was typed into the agent, but the agent was not seen to take it. */
+  deliveryUnconfirmed: boolean;
+  /** The last thing the agent reported through `switchyard notify`, if any. */
+  message: string | null;
+}
+
+export const NO_FLAGS: TaskFlags = { needsInput: false, deliveryUnconfirmed: false, message: null };
+
+export interface DiffStat {
+  files: number;
+  additions: number;
+  deletions: number;
 }
 
 export interface Project {
@@ -60,6 +68,8 @@ export interface Project {
   path: string;
   createdAt: number;
 }
+
+import type { AgentSpec } from './agents';
 
 export interface Task {
   id: string;
@@ -81,6 +91,11 @@ export interface Task {
   stateChangedAt: number;
   /** Whether the worktree and branch have been removed after the task ended. */
   cleanedUp: boolean;
+  flags: TaskFlags;
+  /** Lines changed against the merge base, committed and not, as last measured. */
+  diffStat: DiffStat | null;
+  /** Hidden from the board; nothing is deleted. */
+  archived: boolean;
 }
 
 export interface TaskEvent {
@@ -90,4 +105,33 @@ export interface TaskEvent {
   fromState: TaskState | null;
   toState: TaskState;
   reason: string;
+}
+
+/** One launch of a task's agent. */
+export interface Run {
+  id: string;
+  sessionId: string;
+  argv: string[];
+  startedAt: number;
+  endedAt: number | null;
+  exitCode: number | null;
+  signal: number | null;
+}
+
+/** A terminal of a task besides its agent's: a shell in its worktree. */
+export interface TerminalInfo {
+  sessionId: string;
+  taskId: string;
+  kind: 'shell';
+  title: string;
+  createdAt: number;
+}
+
+/** Feedback the user sent, and what the agent reported through `switchyard notify`. */
+export interface TaskMessage {
+  id: number;
+  taskId: string;
+  at: number;
+  kind: 'feedback' | 'notify';
+  text: string;
 }

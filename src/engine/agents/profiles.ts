@@ -1,17 +1,23 @@
 /**
- * Agent profiles: how a task's agent is launched. This version has two:
- *   shell  — the user's interactive login shell; needs nothing installed.
- *   custom — any command line, with {prompt} standing for the prompt as one argv element.
+ * How a task's agent is launched: the argv to spawn, and for agents that take their prompt in
+ * their TUI, the text to type once they are up.
  */
 import fs from 'node:fs';
+import { isCustomAgent, type AgentSpec } from '../../shared/agents';
 import { SwitchyardError } from '../../shared/errors';
-import type { AgentSpec } from '../../shared/task';
 import { parseCommandLine, substitutePrompt } from '../../shared/command-line';
 import { resolveExecutable } from './resolve-executable';
 
 export interface AgentLaunch {
   file: string;
   args: string[];
+  /** For agents that take the prompt in their TUI: what to type (and submit) after start. */
+  typedPrompt: string | null;
+}
+
+export interface LaunchOptions {
+  /** Resume the agent's last session in this worktree, where its profile supports that. */
+  resume?: boolean;
 }
 
 export function loginShell(env: NodeJS.ProcessEnv = process.env): string {
@@ -20,14 +26,11 @@ export function loginShell(env: NodeJS.ProcessEnv = process.env): string {
   return '/bin/sh';
 }
 
-export function buildLaunch(agent: AgentSpec, prompt: string, cwd: string, env: NodeJS.ProcessEnv = process.env): AgentLaunch {
-  switch (agent.profile) {
-    case 'shell':
-      return { file: loginShell(env), args: ['-l'] };
-    case 'custom': {
-      if (!agent.command) throw new SwitchyardError('invalid-input', 'a custom agent needs a command line');
-      const [exe, ...rest] = substitutePrompt(parseCommandLine(agent.command), prompt);
-      return { file: resolveExecutable(exe!, cwd, env.PATH), args: rest };
-    }
+export function buildLaunch(agent: AgentSpec, prompt: string, cwd: string, env: NodeJS.ProcessEnv = process.env, _opts: LaunchOptions = {}): AgentLaunch {
+  if (isCustomAgent(agent)) {
+    const [exe, ...rest] = substitutePrompt(parseCommandLine(agent.command), prompt);
+    return { file: resolveExecutable(exe!, cwd, env.PATH), args: rest, typedPrompt: null };
   }
+  if (agent.profile === 'shell') return { file: loginShell(env), args: ['-l'], typedPrompt: null };
+  throw new SwitchyardError('agent-not-found', `there is no agent profile "${agent.profile}"`);
 }

@@ -55,4 +55,30 @@ export const MIGRATIONS: string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: flags, diff stats and archiving on tasks; extra terminals; feedback and notify history
+  `
+  ALTER TABLE tasks ADD COLUMN flags_json TEXT NOT NULL DEFAULT '{"needsInput":false,"deliveryUnconfirmed":false,"message":null}';
+  ALTER TABLE tasks ADD COLUMN diff_files INTEGER;
+  ALTER TABLE tasks ADD COLUMN diff_additions INTEGER;
+  ALTER TABLE tasks ADD COLUMN diff_deletions INTEGER;
+  ALTER TABLE tasks ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE tasks ADD COLUMN notify_token TEXT;
+  CREATE TABLE terminals (
+    session_id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL REFERENCES tasks(id),
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    closed_at INTEGER
+  );
+  CREATE INDEX terminals_by_task ON terminals(task_id);
+  CREATE TABLE messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id TEXT NOT NULL REFERENCES tasks(id),
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL
+  );
+  CREATE INDEX messages_by_task ON messages(task_id);
+  `,
 ];

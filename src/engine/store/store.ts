@@ -2,8 +2,10 @@
  * The engine's store: projects, tasks, runs, the event log and settings, in one SQLite file.
  * A state change and the event row that says why are always written in one transaction.
  */
-import type { AgentSpec, Project, Task, TaskEvent, TaskState } from '../../shared/task';
+import type { AgentSpec } from '../../shared/agents';
+import { NO_FLAGS, type Project, type Task, type TaskEvent, type TaskFlags, type TaskState } from '../../shared/task';
 import { SwitchyardError } from '../../shared/errors';
+import type { Run, TaskMessage, TerminalInfo } from '../../shared/task';
 import { canTransition } from '../tasks/lifecycle';
 import { openDatabase, type Db } from './db';
 
@@ -24,6 +26,12 @@ interface TaskRow {
   updated_at: number;
   state_changed_at: number;
   cleaned_up: number;
+  flags_json: string;
+  diff_files: number | null;
+  diff_additions: number | null;
+  diff_deletions: number | null;
+  archived: number;
+  notify_token: string | null;
 }
 
 function toTask(r: TaskRow): Task {
@@ -44,19 +52,37 @@ function toTask(r: TaskRow): Task {
     updatedAt: r.updated_at,
     stateChangedAt: r.state_changed_at,
     cleanedUp: r.cleaned_up === 1,
+    flags: { ...NO_FLAGS, ...(JSON.parse(r.flags_json) as Partial<TaskFlags>) },
+    diffStat: r.diff_files === null ? null : { files: r.diff_files, additions: r.diff_additions ?? 0, deletions: r.diff_deletions ?? 0 },
+    archived: r.archived === 1,
   };
 }
 
 /** Fields of a task that change after creation. */
-export type TaskPatch = Partial<Pick<Task, 'branch' | 'worktreePath' | 'sessionId' | 'exitCode' | 'cleanedUp'>>;
+export type TaskPatch = Partial<
+  Pick<Task, 'branch' | 'worktreePath' | 'sessionId' | 'exitCode' | 'cleanedUp' | 'flags' | 'diffStat' | 'archived' | 'title' | 'prompt' | 'baseBranch' | 'agent'>
+>;
 
-const PATCH_COLUMNS: Record<keyof TaskPatch, string> = {
-  branch: 'branch',
-  worktreePath: 'worktree_path',
-  sessionId: 'session_id',
-  exitCode: 'exit_code',
-  cleanedUp: 'cleaned_up',
-};
+/** Each patchable field, as the columns and values it is stored in. */
+function patchColumns(patch: TaskPatch): [string, unknown][] {
+  const cols: [string, unknown][] = [];
+  const bool = (v: boolean): number => (v ? 1 : 0);
+  if (patch.branch !== undefined) cols.push(['branch', patch.branch]);
+  if (patch.worktreePath !== undefined) cols.push(['worktree_path', patch.worktreePath]);
+  if (patch.sessionId !== undefined) cols.push(['session_id', patch.sessionId]);
+  if (patch.exitCode !== undefined) cols.push(['exit_code', patch.exitCode]);
+  if (patch.cleanedUp !== undefined) cols.push(['cleaned_up', bool(patch.cleanedUp)]);
+  if (patch.flags !== undefined) cols.push(['flags_json', JSON.stringify(patch.flags)]);
+  if (patch.diffStat !== undefined) {
+    cols.push(['diff_files', patch.diffStat?.files ?? null], ['diff_additions', patch.diffStat?.additions ?? null], ['diff_deletions', patch.diffStat?.deletions ?? null]);
+  }
+  if (patch.archived !== undefined) cols.push(['archived', bool(patch.archived)]);
+  if (patch.title !== undefined) cols.push(['title', patch.title]);
+  if (patch.prompt !== undefined) cols.push(['prompt', patch.prompt]);
+  if (patch.baseBranch !== undefined) cols.push(['base_branch', patch.baseBranch]);
+  if (patch.agent !== undefined) cols.push(['agent_json', JSON.stringify(patch.agent)]);
+  return cols;
+}
 
 export interface NewTask {
   id: string;
@@ -138,9 +164,12 @@ export class Store {
     return r ? toTask(r) : null;
   }
 
-  /** Whether a ptyd session was started by this engine for one of its tasks. */
+  /** Whether a ptyd session was started by this engine for one of its tasks (agent or shell). */
   isKnownSession(sessionId: string): boolean {
-    return this.db.prepare('SELECT 1 AS one FROM runs WHERE session_id = ?').get(sessionId) !== undefined;
+    return (
+      this.db.prepare('SELECT 1 AS one FROM runs WHERE session_id = ?').get(sessionId) !== undefined ||
+      this.db.prepare('SELECT 1 AS one FROM terminals WHERE session_id = ?').get(sessionId) !== undefined
+    );
   }
 
   tasksInStates(states: readonly TaskState[]): Task[] {
@@ -150,14 +179,10 @@ export class Store {
   }
 
   patchTask(id: string, patch: TaskPatch, now = Date.now()): Task {
-    const keys = Object.keys(patch) as (keyof TaskPatch)[];
-    if (keys.length > 0) {
-      const sets = keys.map((k) => `${PATCH_COLUMNS[k]} = ?`).join(', ');
-      const values = keys.map((k) => {
-        const v = patch[k];
-        return typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
-      });
-      this.db.prepare(`UPDATE tasks SET ${sets}, updated_at = ? WHERE id = ?`).run(...values, now, id);
+    const cols = patchColumns(patch);
+    if (cols.length > 0) {
+      const sets = cols.map(([c]) => `${c} = ?`).join(', ');
+      this.db.prepare(`UPDATE tasks SET ${sets}, updated_at = ? WHERE id = ?`).run(...cols.map(([, v]) => v), now, id);
     }
     return this.task(id);
   }
@@ -208,6 +233,67 @@ export class Store {
     this.db
       .prepare('UPDATE runs SET ended_at = ?, exit_code = ?, signal = ? WHERE session_id = ? AND ended_at IS NULL')
       .run(now, exitCode, signal, sessionId);
+  }
+
+  runs(taskId: string): Run[] {
+    const rows = this.db.prepare('SELECT * FROM runs WHERE task_id = ? ORDER BY started_at').all(taskId) as {
+      id: string;
+      session_id: string;
+      argv_json: string;
+      started_at: number;
+      ended_at: number | null;
+      exit_code: number | null;
+      signal: number | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      sessionId: r.session_id,
+      argv: JSON.parse(r.argv_json) as string[],
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      exitCode: r.exit_code,
+      signal: r.signal,
+    }));
+  }
+
+  // extra terminals (shells beside the agent)
+
+  addTerminal(t: { sessionId: string; taskId: string; kind: TerminalInfo['kind']; title: string }, now = Date.now()): void {
+    this.db
+      .prepare('INSERT INTO terminals (session_id, task_id, kind, title, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(t.sessionId, t.taskId, t.kind, t.title, now);
+  }
+
+  closeTerminal(sessionId: string, now = Date.now()): void {
+    this.db.prepare('UPDATE terminals SET closed_at = ? WHERE session_id = ? AND closed_at IS NULL').run(now, sessionId);
+  }
+
+  terminals(taskId: string): TerminalInfo[] {
+    const rows = this.db.prepare('SELECT * FROM terminals WHERE task_id = ? AND closed_at IS NULL ORDER BY created_at').all(taskId) as {
+      session_id: string;
+      task_id: string;
+      kind: TerminalInfo['kind'];
+      title: string;
+      created_at: number;
+    }[];
+    return rows.map((r) => ({ sessionId: r.session_id, taskId: r.task_id, kind: r.kind, title: r.title, createdAt: r.created_at }));
+  }
+
+  // messages: feedback sent to the agent, and what the agent reported
+
+  addMessage(taskId: string, kind: TaskMessage['kind'], text: string, now = Date.now()): void {
+    this.db.prepare('INSERT INTO messages (task_id, at, kind, text) VALUES (?, ?, ?, ?)').run(taskId, now, kind, text);
+  }
+
+  messages(taskId: string): TaskMessage[] {
+    const rows = this.db.prepare('SELECT * FROM messages WHERE task_id = ? ORDER BY id').all(taskId) as {
+      id: number;
+      task_id: string;
+      at: number;
+      kind: TaskMessage['kind'];
+      text: string;
+    }[];
+    return rows.map((r) => ({ id: r.id, taskId: r.task_id, at: r.at, kind: r.kind, text: r.text }));
   }
 
   // settings

@@ -8,6 +8,7 @@ import type { ParsedInput } from '../../shared/contract';
 import { SwitchyardError } from '../../shared/errors';
 import type { SessionInfo } from '../../shared/ptyd-protocol';
 import type { Task, TaskState } from '../../shared/task';
+import { isCustomAgent } from '../../shared/agents';
 import { parseCommandLine } from '../../shared/command-line';
 import { buildLaunch } from '../agents/profiles';
 import type { EngineContext } from '../context';
@@ -37,7 +38,7 @@ export class TaskRunner {
     const project = store.project(input.projectId);
     // A command line that could never run (a pipe, a `;`) is bad input: refuse it before a
     // task exists. Whether the program is installed is checked when the task starts.
-    if (input.agent.profile === 'custom') parseCommandLine(input.agent.command);
+    if (isCustomAgent(input.agent)) parseCommandLine(input.agent.command);
     const baseBranch = input.baseBranch ?? (await currentBranch(project.path));
     if (!baseBranch) {
       throw new SwitchyardError('unknown-branch', `${project.path} has a detached HEAD; choose a base branch for the task`);
@@ -188,5 +189,5 @@ export class TaskRunner {
 }
 
 function describeAgent(task: Task): string {
-  return task.agent.profile === 'custom' ? `the custom agent "${task.agent.command}"` : 'a login shell';
+  return isCustomAgent(task.agent) ? `the custom agent "${task.agent.command}"` : task.agent.profile === 'shell' ? 'a login shell' : `the ${task.agent.profile} agent`;
 }

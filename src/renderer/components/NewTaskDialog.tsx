@@ -1,7 +1,7 @@
 /** Create a task: title, prompt, base branch (default: the current branch), agent, "Start now". */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Branches } from '../../shared/contract';
-import { PROMPT_PLACEHOLDER, type AgentProfileId, type Project, type Task } from '../../shared/task';
+import { PROMPT_PLACEHOLDER, type Project, type Task } from '../../shared/task';
 import type { Api } from '../api/client';
 import { Dialog } from './Dialog';
 
@@ -15,12 +15,12 @@ interface Props {
 }
 
 export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
-  const last = JSON.parse(localStorage.getItem(AGENT_KEY) ?? '{}') as { profile?: AgentProfileId; command?: string };
+  const last = JSON.parse(localStorage.getItem(AGENT_KEY) ?? '{}') as { profile?: string; command?: string };
   const [title, setTitle] = useState('');
   const [prompt, setPrompt] = useState('');
   const [branches, setBranches] = useState<Branches | null>(null);
   const [baseBranch, setBaseBranch] = useState('');
-  const [profile, setProfile] = useState<AgentProfileId>(last.profile ?? 'shell');
+  const [profile, setProfile] = useState<string>(last.profile ?? 'shell');
   const [command, setCommand] = useState(last.command ?? '');
   const [startNow, setStartNow] = useState(true);
   const [error, setError] = useState<string | null>(null);
@@ -41,7 +41,7 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
     setBusy(true);
     setError(null);
     try {
-      const agent = profile === 'custom' ? { profile, command } : { profile };
+      const agent = profile === 'custom' ? { profile: 'custom' as const, command } : { profile };
       localStorage.setItem(AGENT_KEY, JSON.stringify({ profile, command }));
       const task = await api.call('tasks.create', { projectId: project.id, title, prompt, baseBranch: baseBranch || undefined, agent, startNow });
       onCreated(task);
@@ -82,7 +82,7 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
           </label>
           <label className="field">
             <span>Agent</span>
-            <select value={profile} onChange={(e) => setProfile(e.target.value as AgentProfileId)} aria-label="Agent">
+            <select value={profile} onChange={(e) => setProfile(e.target.value)} aria-label="Agent">
               <option value="shell">Shell — your login shell</option>
               <option value="custom">Custom command…</option>
             </select>

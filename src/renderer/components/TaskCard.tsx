@@ -1,12 +1,13 @@
+import { isCustomAgent } from '../../shared/agents';
 import { parseCommandLine } from '../../shared/command-line';
 import type { Task } from '../../shared/task';
 import { timeAgo } from '../format';
 import { StateBadge } from './StateBadge';
 
 export function agentLabel(task: Task): string {
-  if (task.agent.profile === 'shell') return 'Shell';
+  if (!isCustomAgent(task.agent)) return task.agent.profile === 'shell' ? 'Shell' : task.agent.profile;
   try {
-    const [exe] = parseCommandLine(task.agent.command ?? '');
+    const [exe] = parseCommandLine(task.agent.command);
     return exe?.split('/').pop() || 'Custom';
   } catch {
     return 'Custom';
@@ -21,7 +22,7 @@ export function TaskCard({ task, selected, onSelect }: { task: Task; selected: b
         <StateBadge state={task.state} exitCode={task.exitCode} compact />
       </div>
       <div className="card-meta">
-        <span className="card-agent" title={task.agent.command ?? 'Login shell'}>
+        <span className="card-agent" title={isCustomAgent(task.agent) ? task.agent.command : task.agent.profile}>
           {agentLabel(task)}
         </span>
         <span className="card-time" title={new Date(task.stateChangedAt).toLocaleString()}>
