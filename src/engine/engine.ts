@@ -66,6 +66,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.runner = new TaskRunner(this.ctx);
     this.review = new Review(this.ctx);
     this.mergeFlow = new MergeFlow(this.ctx, this.review);
+    // ---- agents: wiring ----
+    // ---- supervision: wiring ----
+    // ---- board and task management: wiring ----
   }
 
   static async start(options: EngineOptions): Promise<Engine> {
@@ -197,6 +200,9 @@ export class Engine extends EventEmitter<EngineEvents> {
       'tasks.fileContents': (i) => this.fileContents(i),
       'tasks.merge': (i) => this.merge(i.taskId, i.commitUncommitted, i.expectedFiles),
       'tasks.cleanup': (i) => this.cleanup(i.taskId, i.confirmLoss),
+      // ---- agents: profiles, detection, overrides ----
+      // ---- supervision: feedback, flags ----
+      // ---- board and task management ----
     };
   }
 
