@@ -15,6 +15,7 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           serve: resolve('src/server/serve.ts'),
           ptyd: resolve('src/ptyd/main.ts'),
+          cli: resolve('src/cli/main.ts'),
         },
         external: ['node-pty', 'libsql', 'electron', 'ws', '@xterm/headless', '@xterm/addon-serialize'],
       },

@@ -2,7 +2,7 @@ import { createTask, expect, git, screenshot, test } from './cockpit';
 
 test('a task goes from prompt to merged: terminal, Monaco diff, one-click merge', async ({ page, cockpit }) => {
   await cockpit.open(page);
-  await expect(page.getByText('No tasks yet.')).toBeVisible();
+  await expect(page.getByText('No tasks here yet.')).toBeVisible();
 
   const command = cockpit.agentCommand([
     { print: 'working on: {prompt}' },

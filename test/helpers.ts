@@ -9,6 +9,7 @@ import { expect } from 'vitest';
 import { Engine, type EngineOptions } from '../src/engine/engine';
 import { PtydClient } from '../src/engine/ptyd/client';
 import { ptydPaths, type PtydLaunch } from '../src/engine/ptyd/launcher';
+import type { CliLaunch } from '../src/engine/supervision/cli-launcher';
 import { SwitchyardError, type ErrorCode } from '../src/shared/errors';
 import type { Task, TaskState } from '../src/shared/task';
 
@@ -19,6 +20,15 @@ export const SCRIPTED_AGENT = path.join(ROOT, 'fixtures', 'scripted-agent', 'scr
 export const PTYD_FROM_SOURCE: PtydLaunch = {
   command: process.execPath,
   args: ['--import', 'tsx', path.join(ROOT, 'src', 'ptyd', 'main.ts')],
+};
+
+/**
+ * Runs the agents' `switchyard` CLI from its TypeScript source, as the built app runs
+ * out/main/cli.js. tsx is named by path: agents run in worktrees where it cannot be resolved.
+ */
+export const CLI_FROM_SOURCE: CliLaunch = {
+  command: process.execPath,
+  args: ['--import', path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs'), path.join(ROOT, 'src', 'cli', 'main.ts')],
 };
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -65,7 +75,7 @@ export function makeRepo(files: Record<string, string> = { 'README.md': '# demo\
 
 export async function startEngine(opts: Partial<EngineOptions> = {}): Promise<Engine> {
   const dataDir = opts.dataDir ?? tempDir('sy-data-');
-  const engine = await Engine.start({ dataDir, ptydLaunch: PTYD_FROM_SOURCE, cols: 100, rows: 30, ...opts });
+  const engine = await Engine.start({ dataDir, ptydLaunch: PTYD_FROM_SOURCE, cliLaunch: CLI_FROM_SOURCE, cols: 100, rows: 30, ...opts });
   onCleanup(() => engine.close({ stopPtyd: true }).catch(() => {}));
   return engine;
 }

@@ -1,14 +1,18 @@
 /** What the engine's parts share: the store, the ptyd connection, settings, and the event bus. */
 import type { AppInfo, EngineEvent, Settings } from '../shared/contract';
 import type { Task } from '../shared/task';
+import type { AgentRegistry } from './agents/registry';
 import type { PtydClient } from './ptyd/client';
 import type { PtydLaunch } from './ptyd/launcher';
+import type { CliLaunch } from './supervision/cli-launcher';
 import type { Store } from './store/store';
 import type { TaskLocks } from './tasks/task-locks';
 
 export interface EngineOptions {
   dataDir: string;
   ptydLaunch: PtydLaunch;
+  /** How to run the `switchyard` CLI agents get on their PATH (the built cli.js, or the source in tests). */
+  cliLaunch?: CliLaunch;
   version?: string;
   mode?: AppInfo['mode'];
   /** Initial terminal size for new agents, before a UI resizes them. */
@@ -22,6 +26,8 @@ export interface EngineContext {
   readonly store: Store;
   readonly options: EngineOptions;
   readonly locks: TaskLocks;
+  /** Agent profiles (built-in and overridden) and what is installed. */
+  readonly agents: AgentRegistry;
   ptyd(): PtydClient | null;
   requirePtyd(): PtydClient;
   settings(): Settings;

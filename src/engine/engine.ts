@@ -10,18 +10,24 @@ import path from 'node:path';
 import type { Branches, CleanupResult, EngineEvent, Handlers, MergeResult, ParsedInput, Settings } from '../shared/contract';
 import type { FileContents, TaskDiff } from '../shared/diff';
 import { SwitchyardError } from '../shared/errors';
-import type { Project, Task } from '../shared/task';
+import type { Project, Task, TaskState } from '../shared/task';
 import type { EngineContext, EngineOptions } from './context';
-import { currentBranch, inspectRepository, listBranches, repositoryContaining } from './git/repository';
+import { currentBranch, inspectRepository, listBranches } from './git/repository';
 import { newId } from './ids';
 import { MergeFlow } from './merge/merge-flow';
-import { isInside } from './paths';
 import type { PtydClient } from './ptyd/client';
 import { connectOrStartPtyd, ptydPaths } from './ptyd/launcher';
 import { Review } from './review/review';
+import { SettingsStore } from './settings';
 import { Store } from './store/store';
+import { Supervision } from './supervision/supervision';
+import { AgentRegistry } from './agents/registry';
 import { TaskLocks } from './tasks/task-locks';
-import { TaskRunner } from './tasks/runner';
+import { TaskRunner, type StartOptions } from './tasks/runner';
+import { ShellTerminals } from './tasks/shells';
+import { TaskManager } from './tasks/manage';
+import { detectEditors } from './editors/detect';
+import { openInEditor } from './editors/open';
 import { TerminalRelay, type TerminalSink } from './terminal-relay';
 
 export type { EngineOptions } from './context';
@@ -29,8 +35,6 @@ export type { EngineOptions } from './context';
 export interface EngineEvents {
   event: [EngineEvent];
 }
-
-const WORKTREES_DIR_KEY = 'worktreesDir';
 
 export class Engine extends EventEmitter<EngineEvents> {
   readonly store: Store;
@@ -40,6 +44,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly runner: TaskRunner;
   private readonly review: Review;
   private readonly mergeFlow: MergeFlow;
+  private readonly supervision: Supervision;
+  private readonly shells: ShellTerminals;
+  private readonly manager: TaskManager;
+  private readonly settingsStore: SettingsStore;
 
   private constructor(private readonly options: EngineOptions) {
     super();
@@ -47,10 +55,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     // The data folder holds prompts, the token and the database: private, whoever made it.
     fs.chmodSync(options.dataDir, 0o700);
     this.store = new Store(path.join(options.dataDir, 'switchyard.db'));
+    this.settingsStore = new SettingsStore(this.store, options.dataDir);
     this.ctx = {
       store: this.store,
       options,
       locks: new TaskLocks(),
+      agents: new AgentRegistry({ dataDir: options.dataDir, env: () => ({ ...process.env, ...options.agentEnv }) }),
       ptyd: () => this.ptyd,
       requirePtyd: () => {
         if (!this.ptyd) throw new SwitchyardError('ptyd-unavailable', 'the terminal daemon is not connected; retrying');
@@ -65,18 +75,37 @@ export class Engine extends EventEmitter<EngineEvents> {
     };
     this.runner = new TaskRunner(this.ctx);
     this.review = new Review(this.ctx);
-    this.mergeFlow = new MergeFlow(this.ctx, this.review);
+    this.shells = new ShellTerminals(this.ctx);
+    this.mergeFlow = new MergeFlow(this.ctx, this.review, (taskId) => this.shells.closeAll(taskId));
     // ---- agents: wiring ----
+    // (the agent registry lives on ctx, where the runner finds it; see agents/registry.ts)
     // ---- supervision: wiring ----
+    this.supervision = new Supervision(this.ctx, this.runner);
+    this.on('event', (e) => this.supervision.onEvent(e));
     // ---- board and task management: wiring ----
+    this.manager = new TaskManager(this.ctx, { runner: this.runner, review: this.review, mergeFlow: this.mergeFlow, shells: this.shells });
+    this.on('event', (e) => this.measureWhenFinished(e));
+  }
+
+  /** Cards show `+/-` once there is a diff: measure when an agent finishes. */
+  private readonly lastStates = new Map<string, TaskState>();
+  private measureWhenFinished(e: EngineEvent): void {
+    if (e.type !== 'task') return;
+    const prev = this.lastStates.get(e.task.id);
+    this.lastStates.set(e.task.id, e.task.state);
+    if (prev === e.task.state || !['review', 'failed', 'cancelled', 'interrupted'].includes(e.task.state)) return;
+    void this.manager.refreshDiffStat(e.task.id).catch(() => {});
   }
 
   static async start(options: EngineOptions): Promise<Engine> {
     const engine = new Engine(options);
     try {
+      // Agents that outlived the last engine may report at once: listen before anything else.
+      await engine.supervision.start();
       await engine.connectPtyd();
       await engine.mergeFlow.reconcileMerging();
     } catch (err) {
+      await engine.supervision.close();
       engine.store.close();
       throw err;
     }
@@ -91,7 +120,9 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private async connectPtyd(): Promise<void> {
     const client = await connectOrStartPtyd(ptydPaths(this.options.dataDir), this.options.ptydLaunch);
-    client.on('exit', (session, exitCode, signal) => this.runner.onSessionExit(session, exitCode, signal));
+    client.on('exit', (session, exitCode, signal) => {
+      if (!this.shells.onExit(session, exitCode, signal)) this.runner.onSessionExit(session, exitCode, signal);
+    });
     client.on('close', () => {
       if (this.ptyd === client) this.ptyd = null;
       if (!this.closing) setTimeout(() => void this.reconnectPtyd(), 300);
@@ -119,21 +150,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   // ---- settings ----
 
   settings(): Settings {
-    return { worktreesDir: this.store.setting(WORKTREES_DIR_KEY) ?? path.join(this.options.dataDir, 'worktrees') };
+    return this.settingsStore.get();
   }
 
-  async updateSettings(s: Settings): Promise<Settings> {
-    if (!path.isAbsolute(s.worktreesDir)) throw new SwitchyardError('invalid-input', 'the worktrees folder must be an absolute path');
-    // Any repository, not only opened ones: worktrees inside one would show up in its status
-    // and be swept away by its next `git clean`.
-    const holders = [...this.store.projects().map((p) => p.path), await repositoryContaining(s.worktreesDir)];
-    for (const repo of holders) {
-      if (repo && isInside(repo, s.worktreesDir)) {
-        throw new SwitchyardError('invalid-input', `the worktrees folder must be outside your repositories; it is inside ${repo}`);
-      }
-    }
-    this.store.setSetting(WORKTREES_DIR_KEY, path.resolve(s.worktreesDir));
-    return this.settings();
+  updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    return this.settingsStore.update(patch);
   }
 
   // ---- projects ----
@@ -157,8 +178,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   createTask(input: ParsedInput<'tasks.create'>): Promise<Task> {
     return this.runner.createTask(input);
   }
-  startTask(taskId: string): Promise<Task> {
-    return this.runner.startTask(taskId);
+  startTask(taskId: string, opts: StartOptions = {}): Promise<Task> {
+    return this.runner.startTask(taskId, opts);
   }
   stopTask(taskId: string): Promise<Task> {
     return this.runner.stopTask(taskId);
@@ -193,7 +214,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       'projects.branches': (i) => this.branches(i.projectId),
       'tasks.list': async (i) => this.store.tasks(i.projectId),
       'tasks.create': (i) => this.createTask(i),
-      'tasks.start': (i) => this.startTask(i.taskId),
+      'tasks.start': (i) => this.startTask(i.taskId, { agent: i.agent, resume: i.resume }),
       'tasks.stop': (i) => this.stopTask(i.taskId),
       'tasks.events': async (i) => this.store.events(i.taskId),
       'tasks.diff': (i) => this.diff(i.taskId),
@@ -201,14 +222,42 @@ export class Engine extends EventEmitter<EngineEvents> {
       'tasks.merge': (i) => this.merge(i.taskId, i.commitUncommitted, i.expectedFiles),
       'tasks.cleanup': (i) => this.cleanup(i.taskId, i.confirmLoss),
       // ---- agents: profiles, detection, overrides ----
+      'agents.list': (i) => this.ctx.agents.list(i.projectId ? this.store.project(i.projectId).path : null),
+      'agents.refresh': (i) => {
+        this.ctx.agents.refresh();
+        return this.ctx.agents.list(i.projectId ? this.store.project(i.projectId).path : null);
+      },
+      'agents.overrides.get': async (i) => this.ctx.agents.overrides(i.projectId ? this.store.project(i.projectId).path : null),
+      'agents.overrides.save': (i) => this.ctx.agents.save(i.projectId ? this.store.project(i.projectId).path : null, i.overrides),
       // ---- supervision: feedback, flags ----
+      'tasks.feedback': (i) => this.supervision.feedback(i.taskId, i.message),
+      'tasks.messages': async (i) => this.supervision.messages(i.taskId),
+      'tasks.dismissFlag': async (i) => this.supervision.dismissFlag(i.taskId, i.flag),
       // ---- board and task management ----
+      'tasks.update': (i) => this.manager.update(i),
+      'tasks.archive': async (i) => this.manager.archive(i.taskId, i.archived),
+      'tasks.discard': (i) => this.manager.discard(i.taskId, i.confirmLoss),
+      'tasks.runs': async (i) => this.store.runs(i.taskId),
+      'tasks.terminals': async (i) => this.shells.list(i.taskId),
+      'tasks.openShell': (i) => this.shells.open(i.taskId),
+      'tasks.closeShell': async (i) => {
+        await this.shells.close(i.taskId, i.session);
+        return null;
+      },
+      'tasks.refreshDiffStat': (i) => this.manager.refreshDiffStat(i.taskId),
+      'editors.list': async () => detectEditors(),
+      'tasks.openInEditor': (i) => {
+        const task = this.store.task(i.taskId);
+        if (!task.worktreePath || task.cleanedUp) throw new SwitchyardError('bad-state', 'the task has no worktree to open; start it first');
+        return openInEditor(task.worktreePath, this.settings(), { openTerminal: (file, args, title) => this.shells.open(i.taskId, { file, args, title }) }, i.editor);
+      },
     };
   }
 
   /** Closes the engine. Agents keep running in ptyd unless `stopPtyd` is set. */
   async close(opts: { stopPtyd?: boolean } = {}): Promise<void> {
     this.closing = true;
+    await this.supervision.close();
     const client = this.ptyd;
     this.ptyd = null;
     if (client) {

@@ -10,6 +10,7 @@ import { defaultDataDir } from '../engine/paths';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { denyPermission, hardenWebContents } from './harden';
 import { wireIpc } from './ipc';
+import { wireNotifications } from './notifications';
 import { APP_ORIGIN, secureWindowOptions } from './window-options';
 import pkg from '../../package.json';
 
@@ -42,7 +43,10 @@ async function main(): Promise<void> {
     mode: 'desktop',
     // ptyd runs under plain Node semantics, detached, so agents outlive the app.
     ptydLaunch: { command: process.execPath, args: [path.join(HERE, 'ptyd.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
+    // Agents' `switchyard notify`: the same binary, as plain Node.
+    cliLaunch: { command: process.execPath, args: [path.join(HERE, 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
   });
+  wireNotifications(engine);
   await createWindow(engine);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void createWindow(engine);

@@ -2,8 +2,8 @@
  * The contract over Electron IPC. Every message is checked twice: its sender must be the
  * app's own top-level page, and its input must pass the contract's schema.
  */
-import { dialog, ipcMain, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
-import { IPC } from '../shared/bridge';
+import { dialog, ipcMain, shell, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
+import { IPC, isWebUrl } from '../shared/bridge';
 import type { EngineEvent } from '../shared/contract';
 import { dispatch } from '../shared/dispatch';
 import { parseTerminalClientMessage } from '../shared/terminal';
@@ -28,6 +28,13 @@ export function wireIpc(engine: Engine, win: BrowserWindow): () => void {
     return r.canceled ? null : (r.filePaths[0] ?? null);
   });
 
+  ipcMain.handle(IPC.openExternal, async (e: IpcMainInvokeEvent, url: unknown) => {
+    if (!trusted(e)) throw new Error('untrusted sender');
+    // Terminal output is untrusted: only web links, checked here again, reach the OS.
+    if (!isWebUrl(url)) throw new Error('only http and https links can be opened');
+    await shell.openExternal(url);
+  });
+
   const relay = engine.openTerminalChannel((msg, payload) => {
     if (!win.isDestroyed()) win.webContents.send(IPC.terminal, msg, payload ?? null);
   });
@@ -47,6 +54,7 @@ export function wireIpc(engine: Engine, win: BrowserWindow): () => void {
   return () => {
     ipcMain.removeHandler(IPC.rpc);
     ipcMain.removeHandler(IPC.pickFolder);
+    ipcMain.removeHandler(IPC.openExternal);
     ipcMain.off(IPC.terminal, onTerminal);
     engine.off('event', onEvent);
     relay.close();

@@ -20,6 +20,7 @@ const bridge: DesktopBridge = {
     return () => ipcRenderer.off(IPC.terminal, l);
   },
   pickFolder: () => ipcRenderer.invoke(IPC.pickFolder) as Promise<string | null>,
+  openExternal: (url) => ipcRenderer.invoke(IPC.openExternal, url) as Promise<void>,
 };
 
 contextBridge.exposeInMainWorld('switchyard', bridge);

@@ -118,6 +118,8 @@ export class PtydServer {
         return [...this.sessions.values()].map((s) => s.info());
       case 'screen':
         return this.session(req.session).screen();
+      case 'text':
+        return this.session(req.session).text();
       case 'shutdown':
         setImmediate(() => void this.shutdown());
         return null;

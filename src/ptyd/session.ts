@@ -7,7 +7,7 @@
 import * as pty from 'node-pty';
 import xtermHeadless from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
-import type { SessionInfo, SpawnRequest } from '../shared/ptyd-protocol';
+import type { ScreenText, SessionInfo, SpawnRequest } from '../shared/ptyd-protocol';
 import type { TerminalServerMessage } from '../shared/terminal';
 import { FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK, MIRROR_SCROLLBACK } from '../shared/terminal';
 import { killTree } from './process-tree';
@@ -49,6 +49,9 @@ export class PtySession {
   private readonly mirror: InstanceType<typeof Terminal>;
   private readonly serializer: InstanceType<typeof SerializeAddon>;
   private parsedSeq = 0;
+  /** For supervision: when output last arrived, and how much input was written. */
+  private lastOutputAt = Date.now();
+  private inputBytes = 0;
   private queued = 0;
   private paused = false;
   private exit: { exitCode: number | null; signal: number | null } | null = null;
@@ -113,6 +116,7 @@ export class PtySession {
   }
 
   private onOutput(chunk: Uint8Array): void {
+    this.lastOutputAt = Date.now();
     this.queued += chunk.length;
     if (!this.paused && this.queued > MIRROR_PAUSE_AT) {
       this.paused = true;
@@ -147,6 +151,23 @@ export class PtySession {
       cols: this.mirror.cols,
       rows: this.mirror.rows,
       data: this.serializer.serialize({ scrollback }),
+    };
+  }
+
+  /** The visible rows as plain text, with the cursor and the timing supervision needs. */
+  text(): ScreenText {
+    const buf = this.mirror.buffer.active;
+    const lines: string[] = [];
+    for (let row = 0; row < this.mirror.rows; row++) lines.push(buf.getLine(buf.baseY + row)?.translateToString(true) ?? '');
+    return {
+      seq: this.parsedSeq,
+      inputBytes: this.inputBytes,
+      quietMs: Math.max(0, Date.now() - this.lastOutputAt),
+      lines,
+      cursorRow: buf.cursorY,
+      cursorCol: buf.cursorX,
+      bracketedPaste: this.mirror.modes.bracketedPasteMode,
+      alive: this.exit === null,
     };
   }
 
@@ -200,6 +221,7 @@ export class PtySession {
 
   write(data: Uint8Array): void {
     if (this.exit) return;
+    this.inputBytes += data.byteLength;
     this.proc.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   }
 

@@ -1,19 +1,31 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { COLUMNS, columnOf, type Task } from '../shared/task';
 import type { Api } from './api/client';
 import { TerminalChannel } from './terminal/channel';
 import { useEngineState } from './use-engine-state';
-import { applyTheme, initialTheme, type ThemeName } from './theme';
-import { ToastProvider } from './toasts';
-import { TopBar } from './components/TopBar';
-import { Board } from './components/Board';
+import { useSettings } from './use-settings';
+import { useResolvedTheme } from './theme';
+import { ToastProvider, useToast } from './toasts';
+import { isTypingTarget } from './keyboard';
+import { notify } from './notifications';
+import { canFeedback, canMerge, canStart, hasWorktree, useTaskActions, type TaskFlowKind } from './task-actions';
+import { ALL_PROJECTS, TopBar } from './components/TopBar';
+import { Board, type BoardMove } from './components/Board';
+import { BoardToolbar, applyFilters, type BoardFilters } from './components/BoardToolbar';
 import { OpenRepository } from './components/OpenRepository';
 import { NewTaskDialog } from './components/NewTaskDialog';
-import { TaskPanel } from './components/TaskPanel';
+import { TaskPanel, type PanelTab } from './components/TaskPanel';
 import { SettingsDialog } from './components/SettingsDialog';
-import { useToast } from './toasts';
-import { isTypingTarget } from './keyboard';
+import { AgentSettings } from './components/AgentSettings';
+import { MergeFlow } from './components/MergeFlow';
+import { FeedbackDialog } from './components/FeedbackDialog';
+import { EditTaskDialog } from './components/EditTaskDialog';
+import { GridView } from './components/GridView';
+import { HelpOverlay } from './components/HelpOverlay';
+import { CommandPalette, type PaletteItem } from './components/CommandPalette';
 
 const PROJECT_KEY = 'switchyard.project';
+const VIEW_KEY = 'switchyard.view';
 
 export function App({ connection }: { connection: Api | { error: string } }) {
   if ('error' in connection) {
@@ -31,101 +43,240 @@ export function App({ connection }: { connection: Api | { error: string } }) {
   );
 }
 
+type Dialog = 'new-task' | 'open-repo' | 'settings' | 'agents' | 'help' | 'palette' | null;
+
 function Cockpit({ api }: { api: Api }) {
   const state = useEngineState(api);
-  const channel = useMemo(() => new TerminalChannel(api.transport), [api]);
-  const [theme, setTheme] = useState<ThemeName>(initialTheme);
-  const [projectId, setProjectId] = useState<string | null>(() => localStorage.getItem(PROJECT_KEY));
-  const [selectedTaskId, setSelectedTaskId] = useState<string | null>(null);
-  const [dialog, setDialog] = useState<'new-task' | 'open-repo' | 'settings' | null>(null);
+  const settings = useSettings(api);
   const toast = useToast();
+  const channel = useMemo(() => new TerminalChannel(api.transport), [api]);
+  const theme = useResolvedTheme(settings.settings?.theme ?? 'system');
+  const scrollback = settings.settings?.scrollback ?? 5000;
 
-  useEffect(() => applyTheme(theme), [theme]);
+  const [projectId, setProjectId] = useState<string | null>(() => localStorage.getItem(PROJECT_KEY));
+  const [view, setView] = useState<'board' | 'grid'>(() => (localStorage.getItem(VIEW_KEY) === 'grid' ? 'grid' : 'board'));
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [tab, setTab] = useState<PanelTab>('agent');
+  const [focusToken, setFocusToken] = useState(0);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [flow, setFlow] = useState<{ kind: TaskFlowKind; taskId: string } | null>(null);
+  const [filters, setFilters] = useState<BoardFilters>({ text: '', showEnded: true, showArchived: false });
 
-  // Keep the chosen project valid as projects load.
-  const project = state.projects.find((p) => p.id === projectId) ?? state.projects[0] ?? null;
+  useEffect(() => localStorage.setItem(VIEW_KEY, view), [view]);
+
+  // The chosen project, or all of them; keep the choice valid as projects load.
+  const allProjects = projectId === ALL_PROJECTS && state.projects.length > 1;
+  const project = allProjects ? null : (state.projects.find((p) => p.id === projectId) ?? state.projects[0] ?? null);
+  const effectiveProjectId = allProjects ? ALL_PROJECTS : (project?.id ?? null);
   useEffect(() => {
-    if (project) localStorage.setItem(PROJECT_KEY, project.id);
-  }, [project]);
+    if (effectiveProjectId) localStorage.setItem(PROJECT_KEY, effectiveProjectId);
+  }, [effectiveProjectId]);
+  const projectsById = useMemo(() => new Map(state.projects.map((p) => [p.id, p])), [state.projects]);
 
-  const tasks = useMemo(() => [...state.tasks.values()].filter((t) => t.projectId === project?.id), [state.tasks, project]);
-  const selected = selectedTaskId ? (state.tasks.get(selectedTaskId) ?? null) : null;
+  const inScope = useMemo(() => [...state.tasks.values()].filter((t) => allProjects || t.projectId === project?.id), [state.tasks, allProjects, project]);
+  const boardTasks = useMemo(() => applyFilters(inScope, filters), [inScope, filters]);
+  // Board order, for next/previous: column by column, newest first.
+  const ordered = useMemo(() => {
+    const cols = COLUMNS.map((c) => boardTasks.filter((t) => columnOf(t.state) === c).sort((a, b) => b.stateChangedAt - a.stateChangedAt));
+    return cols.flat();
+  }, [boardTasks]);
+  const openTask = openId ? (state.tasks.get(openId) ?? null) : null;
+  const selectedTask = (selectedId ? state.tasks.get(selectedId) : null) ?? openTask;
+
+  const openTaskById = useCallback((id: string, nextTab?: PanelTab) => {
+    setSelectedId(id);
+    setOpenId(id);
+    if (nextTab) setTab(nextTab);
+  }, []);
+
+  const actions = useTaskActions({
+    api,
+    toast,
+    onTaskChanged: state.upsertTask,
+    openFlow: (kind, task) => setFlow({ kind, taskId: task.id }),
+    onShellOpened: (task, session) => openTaskById(task.id, session),
+  });
+
+  const onMove = useCallback(
+    (task: Task, move: BoardMove) => {
+      if (move === 'start') void actions.start(task);
+      else actions.flow('feedback', task);
+    },
+    [actions],
+  );
+
+  // Notifications and the badge: a task starts needing input, or finishes.
+  useEffect(() => {
+    return api.transport.onEvent((e) => {
+      if (e.type !== 'attention' || !settings.settings?.notifications) return;
+      const title = e.reason === 'needs-input' ? `${e.title} needs your input` : `${e.title} finished`;
+      notify(title, e.reason === 'needs-input' ? 'The agent is waiting for you.' : 'Its work is ready for review.', () => openTaskById(e.taskId));
+    });
+  }, [api, settings.settings?.notifications, openTaskById]);
+
+  const step = useCallback(
+    (delta: 1 | -1) => {
+      if (ordered.length === 0) return;
+      const cur = ordered.findIndex((t) => t.id === (selectedId ?? openId));
+      const next = ordered[(cur + delta + ordered.length) % ordered.length]!;
+      setSelectedId(next.id);
+      if (openId) setOpenId(next.id);
+      document.querySelector<HTMLElement>(`.card[data-task-id="${next.id}"]`)?.focus({ preventScroll: true });
+    },
+    [ordered, selectedId, openId],
+  );
+
+  const runTaskShortcut = useCallback(
+    (key: string, t: Task): boolean => {
+      switch (key) {
+        case 's':
+          if (canStart(t)) void actions.start(t);
+          return true;
+        case 'f':
+          if (canFeedback(t)) actions.flow('feedback', t);
+          return true;
+        case 'm':
+          if (canMerge(t)) actions.flow('merge', t);
+          return true;
+        case 'e':
+          if (hasWorktree(t)) void actions.openInEditor(t);
+          return true;
+        case 't':
+          openTaskById(t.id, 'agent');
+          setFocusToken((n) => n + 1);
+          return true;
+        case 'd':
+          openTaskById(t.id, 'changes');
+          return true;
+        case 'i':
+          openTaskById(t.id, 'details');
+          return true;
+        case 'enter':
+          openTaskById(t.id);
+          return true;
+      }
+      return false;
+    },
+    [actions, openTaskById],
+  );
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (isTypingTarget(e.target) || e.metaKey || e.ctrlKey || e.altKey) return;
-      if (e.key === 'n' && project) {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
         e.preventDefault();
-        setDialog('new-task');
-      } else if (e.key === 'o') {
-        e.preventDefault();
-        setDialog('open-repo');
-      } else if (e.key === 'Escape' && !dialog) {
-        setSelectedTaskId(null);
+        setDialog((d) => (d === 'palette' ? null : 'palette'));
+        return;
       }
+      if (dialog || flow || isTypingTarget(e.target) || e.metaKey || e.ctrlKey || e.altKey) return;
+      const key = e.key.toLowerCase();
+      if (key === 'n' && project) setDialog('new-task');
+      else if (key === 'o') setDialog('open-repo');
+      else if (e.key === '?') setDialog('help');
+      else if (key === 'g') setView((v) => (v === 'board' ? 'grid' : 'board'));
+      else if (key === 'j' || e.key === 'ArrowDown') step(1);
+      else if (key === 'k' || e.key === 'ArrowUp') step(-1);
+      else if (e.key === 'Escape') setOpenId(null);
+      else if (selectedTask && runTaskShortcut(key, selectedTask)) {
+        /* handled */
+      } else return;
+      e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [project, dialog]);
+  }, [project, dialog, flow, step, selectedTask, runTaskShortcut]);
+
+  const paletteItems = useMemo<PaletteItem[]>(() => {
+    const items: PaletteItem[] = [];
+    if (project) items.push({ id: 'new-task', group: 'Actions', label: 'New task', hint: 'N', run: () => setDialog('new-task') });
+    items.push(
+      { id: 'open-repo', group: 'Actions', label: 'Open a repository', hint: 'O', run: () => setDialog('open-repo') },
+      { id: 'view', group: 'Actions', label: view === 'board' ? 'Show the terminal grid' : 'Show the board', hint: 'G', run: () => setView(view === 'board' ? 'grid' : 'board') },
+      { id: 'theme', group: 'Actions', label: `Switch to the ${theme === 'dark' ? 'light' : 'dark'} theme`, run: () => void settings.save({ theme: theme === 'dark' ? 'light' : 'dark' }) },
+      { id: 'settings', group: 'Actions', label: 'Settings', run: () => setDialog('settings') },
+      { id: 'agents', group: 'Actions', label: 'Agent profiles', run: () => setDialog('agents') },
+      { id: 'help', group: 'Actions', label: 'Keyboard shortcuts', hint: '?', run: () => setDialog('help') },
+      { id: 'archived', group: 'Actions', label: filters.showArchived ? 'Hide archived tasks' : 'Show archived tasks', run: () => setFilters((f) => ({ ...f, showArchived: !f.showArchived })) },
+    );
+    const t = selectedTask;
+    if (t) {
+      const g = `Task: ${t.title}`;
+      if (canStart(t)) items.push({ id: 'start', group: g, label: t.state === 'queued' ? 'Start' : 'Restart the agent', hint: 'S', run: () => void actions.start(t) });
+      if (canFeedback(t)) items.push({ id: 'feedback', group: g, label: 'Send feedback', hint: 'F', run: () => actions.flow('feedback', t) });
+      if (canMerge(t)) items.push({ id: 'merge', group: g, label: `Merge into ${t.baseBranch}`, hint: 'M', run: () => actions.flow('merge', t) });
+      if (hasWorktree(t)) items.push({ id: 'editor', group: g, label: 'Open in editor', hint: 'E', run: () => void actions.openInEditor(t) });
+      if (hasWorktree(t)) items.push({ id: 'shell', group: g, label: 'Open a shell in the worktree', run: () => void actions.openShell(t) });
+      items.push({ id: 'diff', group: g, label: 'Open the diff', hint: 'D', run: () => openTaskById(t.id, 'changes') });
+      items.push({ id: 'details', group: g, label: 'Details, runs and event log', hint: 'I', run: () => openTaskById(t.id, 'details') });
+    }
+    for (const task of inScope) items.push({ id: `task-${task.id}`, group: 'Go to task', label: task.title, run: () => openTaskById(task.id) });
+    for (const p of state.projects) items.push({ id: `project-${p.id}`, group: 'Switch project', label: p.name, run: () => setProjectId(p.id) });
+    if (state.projects.length > 1) items.push({ id: 'all-projects', group: 'Switch project', label: 'All projects', run: () => setProjectId(ALL_PROJECTS) });
+    return items;
+  }, [project, view, theme, settings, filters.showArchived, selectedTask, actions, inScope, state.projects, openTaskById]);
+
+  const flowTask = flow ? (state.tasks.get(flow.taskId) ?? null) : null;
+  const needsInput = inScope.filter((t) => t.flags.needsInput).length;
 
   return (
     <div className="app">
       <TopBar
         projects={state.projects}
+        projectId={effectiveProjectId}
         project={project}
         onSelectProject={(id) => {
           setProjectId(id);
-          setSelectedTaskId(null);
+          setOpenId(null);
         }}
         onOpenRepository={() => setDialog('open-repo')}
         onNewTask={() => setDialog('new-task')}
+        view={view}
+        onView={setView}
         theme={theme}
-        onToggleTheme={() => setTheme((t) => (t === 'dark' ? 'light' : 'dark'))}
+        onToggleTheme={() => void settings.save({ theme: theme === 'dark' ? 'light' : 'dark' })}
         onOpenSettings={() => setDialog('settings')}
+        onHelp={() => setDialog('help')}
+        onPalette={() => setDialog('palette')}
         connection={state.connection}
+        needsInput={needsInput}
       />
       {!state.loaded ? (
         <div className="empty-state">Connecting to the engine…</div>
-      ) : !project ? (
-        <OpenRepository api={api} variant="page" onOpened={(p) => { state.addProject(p); setProjectId(p.id); }} />
+      ) : state.projects.length === 0 ? (
+        <OpenRepository api={api} variant="page" onOpened={(p) => (state.addProject(p), setProjectId(p.id))} />
+      ) : view === 'grid' ? (
+        <main className={`workspace${openTask ? ' with-panel' : ''}`}>
+          <GridView tasks={inScope} channel={channel} theme={theme} scrollback={scrollback} actions={actions} onOpenTask={(id) => openTaskById(id)} />
+          {openTask && renderPanel(openTask)}
+        </main>
       ) : (
-        <main className={`workspace${selected ? ' with-panel' : ''}`}>
-          <Board tasks={tasks} selectedId={selected?.id ?? null} onSelect={setSelectedTaskId} onNewTask={() => setDialog('new-task')} />
-          {selected && (
-            <TaskPanel
-              key={selected.id}
-              api={api}
-              channel={channel}
-              task={selected}
-              theme={theme}
-              onTaskChanged={state.upsertTask}
-              onClose={() => setSelectedTaskId(null)}
+        <main className={`workspace${openTask ? ' with-panel' : ''}`}>
+          <div className="board-area">
+            <BoardToolbar filters={filters} onChange={setFilters} total={inScope.length} shown={boardTasks.length} />
+            <Board
+              tasks={boardTasks}
+              projects={allProjects ? projectsById : null}
+              selectedId={selectedTask?.id ?? null}
+              openId={openId}
+              onSelect={setSelectedId}
+              onOpen={(id) => openTaskById(id)}
+              onMove={onMove}
+              onNewTask={() => setDialog('new-task')}
+              hasProject={project !== null}
             />
-          )}
+          </div>
+          {openTask && renderPanel(openTask)}
         </main>
       )}
       {dialog === 'new-task' && project && (
-        <NewTaskDialog
-          api={api}
-          project={project}
-          onClose={() => setDialog(null)}
-          onCreated={(t) => {
-            state.upsertTask(t);
-            setSelectedTaskId(t.id);
-            setDialog(null);
-          }}
-        />
+        <NewTaskDialog api={api} project={project} onClose={() => setDialog(null)} onCreated={(t) => (state.upsertTask(t), openTaskById(t.id, 'agent'), setDialog(null))} />
       )}
       {dialog === 'settings' && (
-        <SettingsDialog
-          api={api}
-          onClose={() => setDialog(null)}
-          onSaved={(message) => {
-            toast('success', message);
-            setDialog(null);
-          }}
-        />
+        <SettingsDialog api={api} settings={settings} onClose={() => setDialog(null)} onSaved={(m) => (toast('success', m), setDialog(null))} onOpenAgents={() => setDialog('agents')} />
       )}
+      {dialog === 'agents' && <AgentSettings api={api} project={project} onClose={() => setDialog(null)} />}
+      {dialog === 'help' && <HelpOverlay onClose={() => setDialog(null)} />}
+      {dialog === 'palette' && <CommandPalette items={paletteItems} onClose={() => setDialog(null)} />}
       {dialog === 'open-repo' && (
         <OpenRepository
           api={api}
@@ -134,11 +285,36 @@ function Cockpit({ api }: { api: Api }) {
           onOpened={(p) => {
             state.addProject(p);
             setProjectId(p.id);
-            setSelectedTaskId(null);
+            setOpenId(null);
             setDialog(null);
           }}
         />
       )}
+      {flow && flowTask && (flow.kind === 'merge' || flow.kind === 'cleanup' || flow.kind === 'discard') && (
+        <MergeFlow api={api} task={flowTask} mode={flow.kind} onDone={(m) => (setFlow(null), m && toast('success', m))} />
+      )}
+      {flow && flowTask && flow.kind === 'feedback' && <FeedbackDialog api={api} task={flowTask} onClose={() => setFlow(null)} />}
+      {flow && flowTask && flow.kind === 'edit' && (
+        <EditTaskDialog api={api} task={flowTask} onClose={() => setFlow(null)} onSaved={(t) => (state.upsertTask(t), setFlow(null))} />
+      )}
     </div>
   );
+
+  function renderPanel(task: Task) {
+    return (
+      <TaskPanel
+        key={task.id}
+        api={api}
+        channel={channel}
+        task={task}
+        theme={theme}
+        scrollback={scrollback}
+        tab={tab}
+        onTab={setTab}
+        actions={actions}
+        onClose={() => setOpenId(null)}
+        focusToken={focusToken}
+      />
+    );
+  }
 }

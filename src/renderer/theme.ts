@@ -1,19 +1,30 @@
 /** Dark and light themes: the app's CSS variables switch by data-theme; xterm and Monaco get matching palettes. */
+import { useEffect, useState } from 'react';
 import type { ITheme } from '@xterm/xterm';
 
 export type ThemeName = 'dark' | 'light';
 
-const KEY = 'switchyard.theme';
+export type ThemeChoice = 'system' | ThemeName;
 
-export function initialTheme(): ThemeName {
-  const saved = localStorage.getItem(KEY);
-  if (saved === 'dark' || saved === 'light') return saved;
+function systemTheme(): ThemeName {
   return window.matchMedia?.('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
 }
 
-export function applyTheme(theme: ThemeName): void {
-  document.documentElement.dataset.theme = theme;
-  localStorage.setItem(KEY, theme);
+/** The theme to draw: the user's choice, or the OS's, following the OS as it changes. */
+export function useResolvedTheme(choice: ThemeChoice): ThemeName {
+  const [system, setSystem] = useState<ThemeName>(systemTheme);
+  useEffect(() => {
+    const mq = window.matchMedia?.('(prefers-color-scheme: light)');
+    if (!mq) return;
+    const onChange = (): void => setSystem(systemTheme());
+    mq.addEventListener('change', onChange);
+    return () => mq.removeEventListener('change', onChange);
+  }, []);
+  const theme = choice === 'system' ? system : choice;
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  return theme;
 }
 
 export const TERMINAL_THEMES: Record<ThemeName, ITheme> = {

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     version: pkg.version,
     mode: 'browser',
     ptydLaunch: { command: process.execPath, args: [path.join(HERE, 'ptyd.js')] },
+    cliLaunch: { command: process.execPath, args: [path.join(HERE, 'cli.js')] },
   });
   const token = values['rotate-token'] ? rotateToken(dataDir) : loadOrCreateToken(dataDir);
 

@@ -9,16 +9,34 @@ import { PROMPT_PLACEHOLDER } from './task';
 export const PROMPT_MODES = ['argument', 'typed', 'none'] as const;
 export type PromptMode = (typeof PROMPT_MODES)[number];
 
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _');
+/** Environment names are checked here (not as record keys) so the error names the variable plainly. */
+const envSchema = z.record(z.string(), z.string().max(32_768)).superRefine((env, ctx) => {
+  for (const name of Object.keys(env)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is not an environment variable name: use letters, digits and _, not starting with a digit` });
+    } else if (name.startsWith('SWITCHYARD_')) {
+      // These identify the task to `switchyard notify`; a profile must not be able to forge them.
+      ctx.addIssue({ code: 'custom', path: [name], message: `${name}: SWITCHYARD_* variables are set by Switchyard itself` });
+    }
+  }
+});
 const arg = z.string().max(8192).refine((a) => !a.includes('\0'), 'an argument cannot hold a NUL byte');
 export const profileIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'profile ids are lower-case letters, digits and -');
 
-export const agentProfileSchema = z
+/** The fields of a profile, before the cross-field rule: overrides patch a subset of these. */
+const agentProfileShape = z
   .object({
     id: profileIdSchema,
     name: z.string().trim().min(1).max(60),
     /** A name looked up on PATH, or an absolute path. */
-    executable: z.string().trim().min(1).max(4096),
+    executable: z
+      .string()
+      .trim()
+      .min(1)
+      .max(4096)
+      .refine((e) => !/[\0\r\n]/.test(e), 'an executable cannot hold NUL or line breaks')
+      // Relative paths would depend on which worktree the agent starts in.
+      .refine((e) => !e.includes('/') || e.startsWith('/'), 'the executable is a name looked up on PATH, or an absolute path'),
     promptMode: z.enum(PROMPT_MODES),
     /** Arguments for an interactive run; with promptMode "argument", {prompt} marks where the prompt goes. */
     interactiveArgs: z.array(arg).max(100),
@@ -30,16 +48,36 @@ export const agentProfileSchema = z
     installHint: z.string().max(500),
     /** One line on wiring the agent's own hooks to `switchyard notify`. */
     hooksHint: z.string().max(1000),
-    env: z.record(envName, z.string().max(32_768)),
+    env: envSchema,
   })
-  .strict()
-  .superRefine((p, ctx) => {
-    if (p.promptMode === 'argument' && ![...p.interactiveArgs].some((a) => a.includes(PROMPT_PLACEHOLDER))) {
-      ctx.addIssue({ code: 'custom', path: ['interactiveArgs'], message: `a profile that passes the prompt as an argument needs ${PROMPT_PLACEHOLDER} in its interactive arguments` });
-    }
-  });
+  .strict();
+
+export const agentProfileSchema = agentProfileShape.superRefine((p, ctx) => {
+  if (p.promptMode === 'argument' && !p.interactiveArgs.some((a) => a.includes(PROMPT_PLACEHOLDER))) {
+    ctx.addIssue({ code: 'custom', path: ['interactiveArgs'], message: `a profile that passes the prompt as an argument needs ${PROMPT_PLACEHOLDER} in its interactive arguments` });
+  }
+});
 
 export type AgentProfile = z.infer<typeof agentProfileSchema>;
+
+/**
+ * An override in the settings file: any subset of a profile's fields (the id is its key). It
+ * patches the profile beneath it; a new id must add up to a complete profile.
+ */
+export const agentProfilePatchSchema = agentProfileShape.omit({ id: true }).partial().strict();
+export type AgentProfilePatch = z.infer<typeof agentProfilePatchSchema>;
+
+/** Overrides for one scope (global, or one repository): profile id → patch. */
+export const agentOverridesSchema = z.record(profileIdSchema, agentProfilePatchSchema);
+export type AgentOverrides = z.infer<typeof agentOverridesSchema>;
+
+/** The profile ids with a meaning of their own: a per-task command line, and the login shell. */
+export const CUSTOM_PROFILE_ID = 'custom';
+export const SHELL_PROFILE_ID = 'shell';
+/** An executable that stands for the user's login shell ($SHELL, else bash, zsh, sh). */
+export const LOGIN_SHELL = '$SHELL';
+/** The custom profile's executable: the task's own command line. */
+export const TASK_COMMAND = '{command}';
 
 /** What a task records about its agent: a profile id, or a custom command line. */
 export const agentSpecSchema = z.union([
@@ -56,6 +94,25 @@ export interface DetectedAgent {
   version: string | null;
   /** Where the profile comes from: built in, or overridden in the settings file. */
   source: 'builtin' | 'global' | 'repository';
+}
+
+/** Every profile for one repository (or globally), and what is wrong with the settings file, if anything. */
+export interface AgentList {
+  agents: DetectedAgent[];
+  /** The overrides file: `<data dir>/agents.json`. */
+  settingsFile: string;
+  /** Why the settings file was not used (it is malformed); built-in profiles are listed instead. */
+  error: string | null;
+}
+
+/** The stored overrides of one scope, for the settings screen. */
+export interface AgentOverridesView {
+  scope: 'global' | 'repository';
+  /** The repository's path for a repository scope. */
+  repository: string | null;
+  overrides: AgentOverrides;
+  settingsFile: string;
+  error: string | null;
 }
 
 export type CustomAgentSpec = { profile: 'custom'; command: string };

@@ -10,6 +10,8 @@ export interface DesktopBridge {
   sendTerminal(header: unknown, payload: Uint8Array | null): void;
   onTerminal(listener: (header: unknown, payload: Uint8Array | null) => void): () => void;
   pickFolder(): Promise<string | null>;
+  /** Opens an http(s) link in the user's browser; the main process checks the scheme. */
+  openExternal(url: string): Promise<void>;
 }
 
 export const IPC = {
@@ -17,4 +19,16 @@ export const IPC = {
   event: 'sy:event',
   terminal: 'sy:term',
   pickFolder: 'sy:pick-folder',
+  openExternal: 'sy:open-external',
 } as const;
+
+/** Only web links leave the app: never file:, javascript:, custom schemes or garbage. */
+export function isWebUrl(url: unknown): url is string {
+  if (typeof url !== 'string' || url.length > 4096) return false;
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}

@@ -30,3 +30,8 @@ export function parseCommandLine(commandLine: string): string[] {
 export function substitutePrompt(argv: string[], prompt: string): string[] {
   return argv.map((arg) => arg.split(PROMPT_PLACEHOLDER).join(prompt));
 }
+
+/** The inverse of parseCommandLine: argv as text to edit, quoting only where a word needs it. */
+export function formatCommandLine(argv: readonly string[]): string {
+  return argv.map((a) => (/^[A-Za-z0-9_\-+=.,:/@%{}]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

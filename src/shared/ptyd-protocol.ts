@@ -30,12 +30,31 @@ export interface SessionInfo {
   seq: number;
 }
 
+/** A session's visible screen as plain text, for supervision (needs-input, delivery checks). */
+export interface ScreenText {
+  /** Bytes of output parsed so far. */
+  seq: number;
+  /** Bytes of input written to the PTY so far (typing, feedback). */
+  inputBytes: number;
+  /** Milliseconds since the last output arrived (since the start, if none yet). */
+  quietMs: number;
+  /** The visible rows, top to bottom, right-trimmed. */
+  lines: string[];
+  /** The cursor, as a row in `lines` and a column. */
+  cursorRow: number;
+  cursorCol: number;
+  /** The program turned on bracketed paste (DECSET 2004), so pasted text can be framed. */
+  bracketedPaste: boolean;
+  alive: boolean;
+}
+
 export type PtydRequest =
   | { op: 'spawn'; spec: SpawnRequest }
   | { op: 'kill'; session: string }
   | { op: 'dispose'; session: string }
   | { op: 'list' }
   | { op: 'screen'; session: string }
+  | { op: 'text'; session: string }
   | { op: 'shutdown' };
 
 export type PtydClientHeader =
@@ -70,5 +89,6 @@ export const ptydRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('dispose'), session: sessionId }),
   z.object({ op: z.literal('list') }),
   z.object({ op: z.literal('screen'), session: sessionId }),
+  z.object({ op: z.literal('text'), session: sessionId }),
   z.object({ op: z.literal('shutdown') }),
 ]);

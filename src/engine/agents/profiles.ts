@@ -1,36 +1,63 @@
 /**
- * How a task's agent is launched: the argv to spawn, and for agents that take their prompt in
- * their TUI, the text to type once they are up.
+ * How a task's agent is launched: the argv to spawn, the profile's environment, and for agents
+ * that take their prompt in their TUI, the text to type once they are up.
  */
-import fs from 'node:fs';
-import { isCustomAgent, type AgentSpec } from '../../shared/agents';
+import { builtinProfile } from '../../shared/agent-catalog';
+import { TASK_COMMAND, isCustomAgent, type AgentProfile, type AgentSpec } from '../../shared/agents';
 import { SwitchyardError } from '../../shared/errors';
 import { parseCommandLine, substitutePrompt } from '../../shared/command-line';
+import { PROMPT_PLACEHOLDER } from '../../shared/task';
+import { locateExecutable } from './detect';
 import { resolveExecutable } from './resolve-executable';
+
+export { loginShell } from './login-shell';
 
 export interface AgentLaunch {
   file: string;
   args: string[];
   /** For agents that take the prompt in their TUI: what to type (and submit) after start. */
   typedPrompt: string | null;
+  /** The profile's own environment, laid over the agent's. */
+  env: Record<string, string>;
 }
 
 export interface LaunchOptions {
   /** Resume the agent's last session in this worktree, where its profile supports that. */
   resume?: boolean;
+  /** The profile as merged with the user's overrides; without it, the built-in one. */
+  profile?: AgentProfile;
 }
 
-export function loginShell(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = [env.SHELL, '/bin/bash', '/bin/zsh', '/bin/sh'];
-  for (const c of candidates) if (c && fs.existsSync(c)) return c;
-  return '/bin/sh';
-}
-
-export function buildLaunch(agent: AgentSpec, prompt: string, cwd: string, env: NodeJS.ProcessEnv = process.env, _opts: LaunchOptions = {}): AgentLaunch {
+export function buildLaunch(agent: AgentSpec, prompt: string, cwd: string, env: NodeJS.ProcessEnv = process.env, opts: LaunchOptions = {}): AgentLaunch {
   if (isCustomAgent(agent)) {
     const [exe, ...rest] = substitutePrompt(parseCommandLine(agent.command), prompt);
-    return { file: resolveExecutable(exe!, cwd, env.PATH), args: rest, typedPrompt: null };
+    return { file: resolveExecutable(exe!, cwd, env.PATH), args: rest, typedPrompt: null, env: {} };
   }
-  if (agent.profile === 'shell') return { file: loginShell(env), args: ['-l'], typedPrompt: null };
-  throw new SwitchyardError('agent-not-found', `there is no agent profile "${agent.profile}"`);
+  const profile = opts.profile ?? builtinProfile(agent.profile);
+  if (!profile || profile.id !== agent.profile) throw new SwitchyardError('agent-not-found', `there is no agent profile "${agent.profile}"`);
+  if (profile.executable === TASK_COMMAND) throw new SwitchyardError('invalid-input', `the ${profile.name} profile needs a command line`);
+
+  const launchEnv = { ...env, ...profile.env };
+  const file = findProfileExecutable(profile, launchEnv);
+  // A profile that cannot resume starts afresh, with the prompt.
+  const template = opts.resume && profile.resumeArgs ? profile.resumeArgs : profile.interactiveArgs;
+  if (profile.promptMode === 'none') return { file, args: [...template], typedPrompt: null, env: { ...profile.env } };
+  // Where the arguments have a place for the prompt it goes there, as one argv element; where
+  // they do not (a TUI, or a resume command that takes none), it is typed in once the agent is up.
+  const hasPlace = template.some((a) => a.includes(PROMPT_PLACEHOLDER));
+  return {
+    file,
+    args: substitutePrompt(template, prompt),
+    typedPrompt: hasPlace || prompt.trim() === '' ? null : prompt,
+    env: { ...profile.env },
+  };
+}
+
+/** Where the profile's executable is; a missing agent is an error that says how to install it. */
+function findProfileExecutable(profile: AgentProfile, env: NodeJS.ProcessEnv): string {
+  const found = locateExecutable(profile.executable, env);
+  if (found) return found;
+  const where = profile.executable.startsWith('/') ? `${profile.executable} does not exist or is not executable` : `"${profile.executable}" was not found on PATH`;
+  const how = profile.installHint ? ` Install it with: ${profile.installHint} —` : '';
+  throw new SwitchyardError('agent-not-found', `${profile.name} is not installed: ${where}.${how} or set its executable in the Agents settings.`);
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SwitchyardError } from '../../shared/errors';
 
-function isExecutableFile(p: string): boolean {
+export function isExecutableFile(p: string): boolean {
   try {
     const st = fs.statSync(p);
     if (!st.isFile()) return false;
@@ -26,4 +26,14 @@ export function resolveExecutable(name: string, cwd: string, envPath = process.e
     if (isExecutableFile(candidate)) return candidate;
   }
   throw new SwitchyardError('agent-not-found', `the agent command "${name}" was not found on PATH. Install it, or give its full path.`);
+}
+
+/** The first executable called `name` on PATH, or null: for detection, where missing is an answer. */
+export function findOnPath(name: string, envPath = process.env.PATH ?? ''): string | null {
+  for (const dir of envPath.split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return null;
 }

@@ -18,6 +18,8 @@ export class MergeFlow {
   constructor(
     private readonly ctx: EngineContext,
     private readonly review: Review,
+    /** Closes the task's other terminals (shells) before its worktree goes. */
+    private readonly beforeRemove: (taskId: string) => Promise<void> = async () => {},
   ) {}
 
   /**
@@ -85,6 +87,7 @@ export class MergeFlow {
     // remove`; they are named in the result so nothing disappears unseen.
     const ignored = await ignoredEntries(worktreePath);
     if (task.sessionId) await this.ctx.ptyd()?.dispose(task.sessionId).catch(() => {});
+    await this.beforeRemove(taskId);
     await removeWorktreeAndBranch(project.path, worktreePath, branch);
     this.review.forget(taskId);
     this.ctx.taskChanged(this.ctx.store.patchTask(taskId, { cleanedUp: true }));

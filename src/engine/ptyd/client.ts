@@ -10,6 +10,7 @@ import {
   type PtydClientHeader,
   type PtydRequest,
   type PtydServerHeader,
+  type ScreenText,
   type SessionInfo,
   type SpawnRequest,
 } from '../../shared/ptyd-protocol';
@@ -143,6 +144,10 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
   }
   screen(session: string): Promise<{ seq: number; cols: number; rows: number; data: string }> {
     return this.request({ op: 'screen', session });
+  }
+  /** The visible screen as plain text; an older ptyd without this op rejects it. */
+  text(session: string): Promise<ScreenText> {
+    return this.request({ op: 'text', session });
   }
   shutdown(): Promise<void> {
     return this.request({ op: 'shutdown' });

@@ -264,6 +264,12 @@ export class Store {
       .run(t.sessionId, t.taskId, t.kind, t.title, now);
   }
 
+  /** The task an open extra terminal belongs to, or null. */
+  terminalTask(sessionId: string): string | null {
+    const r = this.db.prepare('SELECT task_id FROM terminals WHERE session_id = ? AND closed_at IS NULL').get(sessionId) as { task_id: string } | undefined;
+    return r?.task_id ?? null;
+  }
+
   closeTerminal(sessionId: string, now = Date.now()): void {
     this.db.prepare('UPDATE terminals SET closed_at = ? WHERE session_id = ? AND closed_at IS NULL').run(now, sessionId);
   }
@@ -294,6 +300,23 @@ export class Store {
       text: string;
     }[];
     return rows.map((r) => ({ id: r.id, taskId: r.task_id, at: r.at, kind: r.kind, text: r.text }));
+  }
+
+  // notify tokens: the secret an agent's `switchyard notify` proves its task with; never on Task
+
+  notifyToken(taskId: string): string | null {
+    const r = this.db.prepare('SELECT notify_token FROM tasks WHERE id = ?').get(taskId) as { notify_token: string | null } | undefined;
+    return r?.notify_token ?? null;
+  }
+
+  setNotifyToken(taskId: string, token: string): void {
+    this.db.prepare('UPDATE tasks SET notify_token = ? WHERE id = ?').run(token, taskId);
+  }
+
+  /** An event row for something that happened to a task without changing its state (feedback sent). */
+  addNote(taskId: string, reason: string, now = Date.now()): void {
+    const state = this.task(taskId).state;
+    this.insertEvent(taskId, now, state, state, reason);
   }
 
   // settings

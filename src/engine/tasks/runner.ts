@@ -8,9 +8,10 @@ import type { ParsedInput } from '../../shared/contract';
 import { SwitchyardError } from '../../shared/errors';
 import type { SessionInfo } from '../../shared/ptyd-protocol';
 import type { Task, TaskState } from '../../shared/task';
-import { isCustomAgent } from '../../shared/agents';
-import { parseCommandLine } from '../../shared/command-line';
+import { isCustomAgent, type AgentSpec } from '../../shared/agents';
 import { buildLaunch } from '../agents/profiles';
+import { typePromptWhenReady } from '../agents/type-prompt';
+import { notifyEnv } from '../supervision/task-env';
 import type { EngineContext } from '../context';
 import { currentBranch, listBranches } from '../git/repository';
 import { createWorktree, slugify } from '../git/worktrees';
@@ -21,6 +22,17 @@ import { LIVE_STATES } from './lifecycle';
 type Exit = { exitCode: number | null; signal: number | null };
 
 const STARTABLE: readonly TaskState[] = ['queued', 'interrupted', 'failed', 'review', 'cancelled'];
+
+export interface StartOptions {
+  /** Start with this agent instead of the task's own (which it then becomes). */
+  agent?: AgentSpec;
+  /** Resume the agent's last session in the worktree, where its profile can. */
+  resume?: boolean;
+  /** This run's prompt instead of the task's own (feedback sent back to an exited agent). */
+  prompt?: string;
+  /** Why, for the event log, instead of "restarted …". */
+  reason?: string;
+}
 
 export class TaskRunner {
   /** Sessions the user asked to stop, so their exit reads as a stop, not a failure. */
@@ -36,9 +48,9 @@ export class TaskRunner {
   async createTask(input: ParsedInput<'tasks.create'>): Promise<Task> {
     const { store } = this.ctx;
     const project = store.project(input.projectId);
-    // A command line that could never run (a pipe, a `;`) is bad input: refuse it before a
-    // task exists. Whether the program is installed is checked when the task starts.
-    if (isCustomAgent(input.agent)) parseCommandLine(input.agent.command);
+    // An unknown profile, or a command line that could never run (a pipe, a `;`), is bad input:
+    // refuse it before a task exists. Whether the program is installed is checked at start.
+    this.ctx.agents.requireProfile(input.agent, project.path);
     const baseBranch = input.baseBranch ?? (await currentBranch(project.path));
     if (!baseBranch) {
       throw new SwitchyardError('unknown-branch', `${project.path} has a detached HEAD; choose a base branch for the task`);
@@ -52,11 +64,11 @@ export class TaskRunner {
     return this.startTask(task.id);
   }
 
-  startTask(taskId: string): Promise<Task> {
-    return this.ctx.locks.run(taskId, () => this.startLocked(taskId));
+  startTask(taskId: string, opts: StartOptions = {}): Promise<Task> {
+    return this.ctx.locks.run(taskId, () => this.startLocked(taskId, opts));
   }
 
-  private async startLocked(taskId: string): Promise<Task> {
+  private async startLocked(taskId: string, opts: StartOptions): Promise<Task> {
     const { store } = this.ctx;
     let task = store.task(taskId);
     if (LIVE_STATES.includes(task.state)) throw new SwitchyardError('bad-state', 'the task is already running');
@@ -64,6 +76,14 @@ export class TaskRunner {
     if (task.cleanedUp) throw new SwitchyardError('bad-state', 'the task’s worktree was removed; create a new task instead');
     const project = store.project(task.projectId);
     const ptyd = this.ctx.requirePtyd();
+    const agent = opts.agent ?? task.agent;
+    const profile = this.ctx.agents.requireProfile(agent, project.path);
+    const prompt = opts.prompt ?? task.prompt;
+    // Resolve the agent before creating or changing anything, so a missing agent leaves nothing behind.
+    buildLaunch(agent, prompt, project.path, this.agentEnv(task, task.worktreePath ?? project.path), { profile });
+    // Another agent cannot resume this one's session.
+    const resume = opts.resume === true && JSON.stringify(agent) === JSON.stringify(task.agent);
+    if (opts.agent) task = store.patchTask(task.id, { agent });
 
     if (!task.branch || !task.worktreePath) {
       const slug = slugify(task.title);
@@ -73,8 +93,6 @@ export class TaskRunner {
       if (isInside(project.path, worktreePath)) {
         throw new SwitchyardError('invalid-input', `the worktrees folder ${worktreesDir} is inside the repository; choose one outside it in settings`);
       }
-      // Resolve the agent before creating anything, so a missing agent leaves nothing behind.
-      buildLaunch(task.agent, task.prompt, project.path, this.agentEnv(task, worktreePath));
       await createWorktree({ repo: project.path, branch, baseBranch: task.baseBranch, worktreePath });
       task = store.patchTask(task.id, { branch, worktreePath });
     } else if (!fs.existsSync(task.worktreePath)) {
@@ -83,7 +101,7 @@ export class TaskRunner {
 
     const worktreePath = task.worktreePath!;
     const env = this.agentEnv(task, worktreePath);
-    const launch = buildLaunch(task.agent, task.prompt, worktreePath, env);
+    const launch = buildLaunch(task.agent, prompt, worktreePath, env, { profile, resume });
     const sessionId = `${task.id}-${newId(6)}`;
     if (task.sessionId) await ptyd.dispose(task.sessionId).catch(() => {});
     this.starting.set(sessionId, null);
@@ -94,14 +112,16 @@ export class TaskRunner {
         file: launch.file,
         args: launch.args,
         cwd: worktreePath,
-        env,
+        env: { ...env, ...launch.env },
         cols: this.ctx.options.cols ?? 120,
         rows: this.ctx.options.rows ?? 32,
       });
       spawned = true;
       store.addRun({ id: newId(), taskId: task.id, sessionId, argv: [launch.file, ...launch.args] });
-      const why = task.state === 'queued' ? `started ${describeAgent(task)}` : `restarted ${describeAgent(task)}`;
-      this.ctx.taskChanged(store.transition(task.id, 'running', why, { sessionId, exitCode: null }));
+      const why = opts.reason ?? (task.state === 'queued' ? `started ${describeAgent(task)}` : `restarted ${describeAgent(task)}`);
+      // A new run: the last one's "needs input" and undelivered feedback no longer apply.
+      const flags = { ...store.task(task.id).flags, needsInput: false, deliveryUnconfirmed: false };
+      this.ctx.taskChanged(store.transition(task.id, 'running', why, { sessionId, exitCode: null, flags }));
       this.ctx.emit({ type: 'terminal', taskId: task.id, session: sessionId, state: 'started', exitCode: null, signal: null });
     } catch (err) {
       // An agent nobody records must not keep running in the worktree.
@@ -112,7 +132,14 @@ export class TaskRunner {
     const early = this.starting.get(sessionId);
     this.starting.delete(sessionId);
     if (early) this.onSessionExit(sessionId, early.exitCode, early.signal);
+    // Not awaited: the task is running; the prompt follows once the agent's TUI is up.
+    else if (launch.typedPrompt) void typePromptWhenReady(() => this.ctx.ptyd(), sessionId, launch.typedPrompt).catch(() => {});
     return store.task(task.id);
+  }
+
+  /** Starts an exited agent again with `prompt` (feedback), resuming its session where it can. */
+  restartWithPrompt(taskId: string, prompt: string, reason: string): Promise<Task> {
+    return this.startTask(taskId, { prompt, resume: true, reason });
   }
 
   private agentEnv(task: Task, worktreePath: string): Record<string, string> {
@@ -121,13 +148,15 @@ export class TaskRunner {
       if (v === undefined || k.startsWith('ELECTRON_') || k === 'SWITCHYARD_TOKEN') continue;
       env[k] = v;
     }
+    const base = { ...env, ...this.ctx.options.agentEnv };
     return {
-      ...env,
-      ...this.ctx.options.agentEnv,
+      ...base,
       TERM: 'xterm-256color',
       COLORTERM: 'truecolor',
       SWITCHYARD_TASK_ID: task.id,
       SWITCHYARD_WORKTREE: worktreePath,
+      // The notify token and socket, and the `switchyard` CLI first on PATH.
+      ...notifyEnv(this.ctx, task.id, base.PATH),
     };
   }
 
@@ -159,13 +188,14 @@ export class TaskRunner {
     if (task) this.ctx.emit({ type: 'terminal', taskId: task.id, session, state: 'exited', exitCode, signal });
     if (!task || task.sessionId !== session || !LIVE_STATES.includes(task.state)) return;
     if (this.stopping.delete(session)) {
-      this.ctx.taskChanged(store.transition(task.id, 'cancelled', 'stopped by the user', { exitCode }));
+      this.ctx.taskChanged(store.transition(task.id, 'cancelled', 'stopped by the user', { exitCode, flags: { ...task.flags, needsInput: false } }));
       return;
     }
     const code = exitCode ?? (signal ? 128 + signal : null);
     const next: TaskState = code === 0 ? 'review' : 'failed';
     const why = signal ? `the agent was killed by signal ${signal}` : `the agent exited with code ${code}`;
-    this.ctx.taskChanged(store.transition(task.id, next, why, { exitCode: code }));
+    // An agent that has exited waits for nothing.
+    this.ctx.taskChanged(store.transition(task.id, next, why, { exitCode: code, flags: { ...task.flags, needsInput: false } }));
   }
 
   /**

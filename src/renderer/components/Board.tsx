@@ -1,61 +1,152 @@
-/** The kanban: Queued, Running, Review, Done. */
-import { useEffect, useState } from 'react';
-import { COLUMNS, COLUMN_TITLES, columnOf, type Column, type Task } from '../../shared/task';
+/**
+ * The kanban: Queued, Running, Review, Done. Columns are virtualised, so hundreds of tasks stay
+ * smooth. Cards can be dragged where that means something (queued → running starts a task,
+ * review → running sends it back with feedback); the same moves have keys (S and F).
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { COLUMNS, COLUMN_TITLES, columnOf, type Column, type Project, type Task } from '../../shared/task';
 import { TaskCard } from './TaskCard';
+
+export type BoardMove = 'start' | 'feedback';
+
+/** What dropping a task on a column means, or null where a drop means nothing. */
+export function moveFor(task: Task, target: Column): BoardMove | null {
+  if (target !== 'running') return null;
+  if (task.state === 'queued' || task.state === 'interrupted') return 'start';
+  if (task.state === 'review' || task.state === 'failed') return 'feedback';
+  return null;
+}
 
 interface Props {
   tasks: Task[];
+  projects: Map<string, Project> | null;
   selectedId: string | null;
+  openId: string | null;
   onSelect(id: string): void;
+  onOpen(id: string): void;
+  onMove(task: Task, move: BoardMove): void;
   onNewTask(): void;
+  hasProject: boolean;
 }
 
 const EMPTY_HINT: Record<Column, string> = {
-  queued: 'Tasks you create but do not start wait here.',
-  running: 'Agents at work show here, each in its own worktree.',
+  queued: 'Tasks you create without starting wait here. Press N for a new one.',
+  running: 'Agents at work show here, each in its own worktree. Drag a queued task here to start it.',
   review: 'Finished work waits here for your review and merge.',
   done: 'Merged and cancelled tasks end up here.',
 };
 
-export function Board({ tasks, selectedId, onSelect, onNewTask }: Props) {
+export function Board(p: Props) {
   // Re-render every 30 s so "time in state" stays true.
   const [, tick] = useState(0);
   useEffect(() => {
     const t = setInterval(() => tick((n) => n + 1), 30_000);
     return () => clearInterval(t);
   }, []);
+  const [dragging, setDragging] = useState<Task | null>(null);
 
   const byColumn = new Map<Column, Task[]>(COLUMNS.map((c) => [c, []]));
-  for (const t of tasks) byColumn.get(columnOf(t.state))!.push(t);
+  for (const t of p.tasks) byColumn.get(columnOf(t.state))!.push(t);
   for (const list of byColumn.values()) list.sort((a, b) => b.stateChangedAt - a.stateChangedAt);
 
   return (
     <section className="board" aria-label="Task board">
-      {tasks.length === 0 && (
+      {p.tasks.length === 0 && (
         <div className="board-empty">
-          <p>No tasks yet.</p>
-          <button className="btn btn-primary" onClick={onNewTask}>
-            Create the first task <kbd>N</kbd>
+          <p>{p.hasProject ? 'No tasks here yet.' : 'No tasks in any project yet.'}</p>
+          <button className="btn btn-primary" onClick={p.onNewTask} disabled={!p.hasProject}>
+            Create a task <kbd>N</kbd>
           </button>
         </div>
       )}
-      {COLUMNS.map((col) => {
-        const list = byColumn.get(col)!;
-        return (
-          <div className={`column column-${col}`} key={col} data-column={col} data-count={list.length}>
-            <div className="column-head">
-              <span className="column-title">{COLUMN_TITLES[col]}</span>
-              <span className="column-count">{list.length}</span>
-            </div>
-            <div className="column-body">
-              {list.length === 0 && tasks.length > 0 && <p className="column-empty">{EMPTY_HINT[col]}</p>}
-              {list.map((t) => (
-                <TaskCard key={t.id} task={t} selected={t.id === selectedId} onSelect={() => onSelect(t.id)} />
-              ))}
-            </div>
-          </div>
-        );
-      })}
+      {COLUMNS.map((col) => (
+        <BoardColumn
+          {...p}
+          key={col}
+          column={col}
+          tasks={byColumn.get(col)!}
+          anyTasks={p.tasks.length > 0}
+          dragging={dragging}
+          setDragging={setDragging}
+        />
+      ))}
     </section>
+  );
+}
+
+interface ColumnProps extends Props {
+  column: Column;
+  anyTasks: boolean;
+  dragging: Task | null;
+  setDragging(t: Task | null): void;
+}
+
+function BoardColumn(p: ColumnProps) {
+  const { column: col, tasks } = p;
+  const scroller = useRef<HTMLDivElement>(null);
+  const [over, setOver] = useState(false);
+  const virtualizer = useVirtualizer({
+    count: tasks.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 104,
+    overscan: 6,
+    getItemKey: (i) => tasks[i]!.id,
+  });
+  const droppable = p.dragging !== null && moveFor(p.dragging, col) !== null;
+
+  // Keep the selected card in view when it is chosen by keyboard.
+  useEffect(() => {
+    const i = tasks.findIndex((t) => t.id === p.selectedId);
+    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
+  }, [p.selectedId, tasks, virtualizer]);
+
+  return (
+    <div
+      className={`column column-${col}${droppable ? ' column-droppable' : ''}${over && droppable ? ' column-over' : ''}`}
+      data-column={col}
+      data-count={tasks.length}
+      onDragOver={(e) => {
+        if (!droppable) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'move';
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        const move = p.dragging && moveFor(p.dragging, col);
+        if (p.dragging && move) p.onMove(p.dragging, move);
+        p.setDragging(null);
+      }}
+    >
+      <div className="column-head">
+        <span className="column-title">{COLUMN_TITLES[col]}</span>
+        <span className="column-count">{tasks.length}</span>
+      </div>
+      <div className="column-body" ref={scroller}>
+        {tasks.length === 0 && p.anyTasks && <p className="column-empty">{EMPTY_HINT[col]}</p>}
+        <div className="column-inner" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const t = tasks[item.index]!;
+            return (
+              <div key={item.key} className="card-slot" data-index={item.index} ref={virtualizer.measureElement} style={{ transform: `translateY(${item.start}px)` }}>
+                <TaskCard
+                  task={t}
+                  project={p.projects?.get(t.projectId) ?? null}
+                  selected={t.id === p.selectedId}
+                  open={t.id === p.openId}
+                  onSelect={() => p.onSelect(t.id)}
+                  onOpen={() => p.onOpen(t.id)}
+                  onDragStart={() => p.setDragging(t)}
+                  onDragEnd={() => p.setDragging(null)}
+                />
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
   );
 }

@@ -21,7 +21,7 @@ type Step =
 interface Props {
   api: Api;
   task: Task;
-  mode: 'merge' | 'cleanup';
+  mode: 'merge' | 'cleanup' | 'discard';
   onDone(message: string | null): void;
 }
 
@@ -50,9 +50,10 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
   };
 
   const cleanup = async (confirmLoss: boolean, merged: string | null): Promise<void> => {
-    setStep({ kind: 'working', text: 'Removing the worktree and branch…' });
+    setStep({ kind: 'working', text: mode === 'discard' ? 'Stopping the agent and removing its worktree…' : 'Removing the worktree and branch…' });
     try {
-      afterCleanup(await api.call('tasks.cleanup', { taskId: task.id, confirmLoss }), merged);
+      const r = mode === 'discard' ? (await api.call('tasks.discard', { taskId: task.id, confirmLoss })).cleanup : await api.call('tasks.cleanup', { taskId: task.id, confirmLoss });
+      afterCleanup(r, merged);
     } catch (err) {
       setStep({ kind: 'error', message: (err as Error).message });
     }
@@ -65,7 +66,8 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
   }, []);
 
   const close = (): void => onDone(null);
-  const title = mode === 'merge' ? `Merge “${task.title}” into ${task.baseBranch}` : `Remove the worktree of “${task.title}”`;
+  const title =
+    mode === 'merge' ? `Merge “${task.title}” into ${task.baseBranch}` : mode === 'discard' ? `Discard “${task.title}”` : `Remove the worktree of “${task.title}”`;
 
   return (
     <Dialog title={title} onClose={close} wide>

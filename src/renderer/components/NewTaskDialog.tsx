@@ -1,8 +1,10 @@
 /** Create a task: title, prompt, base branch (default: the current branch), agent, "Start now". */
 import { useEffect, useState, type FormEvent } from 'react';
+import { CUSTOM_PROFILE_ID, SHELL_PROFILE_ID } from '../../shared/agents';
 import type { Branches } from '../../shared/contract';
 import { PROMPT_PLACEHOLDER, type Project, type Task } from '../../shared/task';
 import type { Api } from '../api/client';
+import { AgentSelect, NotInstalled, agentsOrBuiltins, selectable, useAgentList } from './AgentSelect';
 import { Dialog } from './Dialog';
 
 const AGENT_KEY = 'switchyard.lastAgent';
@@ -15,16 +17,42 @@ interface Props {
 }
 
 export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
-  const last = JSON.parse(localStorage.getItem(AGENT_KEY) ?? '{}') as { profile?: string; command?: string };
+  const [last] = useState(() => JSON.parse(localStorage.getItem(AGENT_KEY) ?? '{}') as { profile?: string; command?: string });
   const [title, setTitle] = useState('');
   const [prompt, setPrompt] = useState('');
   const [branches, setBranches] = useState<Branches | null>(null);
   const [baseBranch, setBaseBranch] = useState('');
-  const [profile, setProfile] = useState<string>(last.profile ?? 'shell');
+  const [profile, setProfile] = useState<string>(last.profile ?? SHELL_PROFILE_ID);
   const [command, setCommand] = useState(last.command ?? '');
+  const [picked, setPicked] = useState(last.profile !== undefined);
+  const agentList = useAgentList(api, project.id);
+  const agents = agentsOrBuiltins(agentList.list);
+  const chosen = agents.find((a) => a.profile.id === profile);
   const [startNow, setStartNow] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+
+  // No last-used agent on this machine: start from the default in settings.
+  useEffect(() => {
+    if (picked) return;
+    let live = true;
+    void api.call('settings.get', {}).then((s) => {
+      if (!live || !s.defaultAgent) return;
+      setProfile(s.defaultAgent.profile);
+      if ('command' in s.defaultAgent) setCommand(s.defaultAgent.command);
+    }, () => {});
+    // Once the user picks, a late answer must not undo it.
+    return () => {
+      live = false;
+    };
+  }, [api, picked]);
+
+  // The last-used agent may be gone (uninstalled, or a profile removed): fall back to the shell.
+  useEffect(() => {
+    if (!agentList.list) return;
+    const a = agentList.list.agents.find((x) => x.profile.id === profile);
+    if (!a || !selectable(a)) setProfile(SHELL_PROFILE_ID);
+  }, [agentList.list, profile]);
 
   useEffect(() => {
     api.call('projects.branches', { projectId: project.id }).then(
@@ -41,7 +69,7 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
     setBusy(true);
     setError(null);
     try {
-      const agent = profile === 'custom' ? { profile: 'custom' as const, command } : { profile };
+      const agent = profile === CUSTOM_PROFILE_ID ? { profile: CUSTOM_PROFILE_ID, command } : { profile };
       localStorage.setItem(AGENT_KEY, JSON.stringify({ profile, command }));
       const task = await api.call('tasks.create', { projectId: project.id, title, prompt, baseBranch: baseBranch || undefined, agent, startNow });
       onCreated(task);
@@ -82,13 +110,26 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
           </label>
           <label className="field">
             <span>Agent</span>
-            <select value={profile} onChange={(e) => setProfile(e.target.value)} aria-label="Agent">
-              <option value="shell">Shell — your login shell</option>
-              <option value="custom">Custom command…</option>
-            </select>
+            <AgentSelect
+              agents={agents}
+              detected={agentList.list !== null}
+              value={profile}
+              onChange={(id) => {
+                setProfile(id);
+                setPicked(true);
+              }}
+            />
           </label>
         </div>
-        {profile === 'custom' && (
+        {chosen && profile !== CUSTOM_PROFILE_ID && profile !== SHELL_PROFILE_ID && (
+          <small className="muted agent-hint">
+            {chosen.profile.promptMode === 'typed' ? 'The prompt is typed into the agent once it is up. ' : ''}
+            {chosen.profile.hooksHint}
+          </small>
+        )}
+        {agentList.list?.error && <small className="form-error">Agent settings not used: {agentList.list.error}</small>}
+        <NotInstalled agents={agentList.list?.agents ?? []} />
+        {profile === CUSTOM_PROFILE_ID && (
           <label className="field">
             <span>Command</span>
             <input value={command} onChange={(e) => setCommand(e.target.value)} placeholder={`my-agent --yes ${PROMPT_PLACEHOLDER}`} spellCheck={false} className="mono" aria-label="Command" />

@@ -1,32 +1,53 @@
-/** Settings: where task worktrees are created (outside every repository). */
+/** Global settings: worktrees folder, default agent, notifications, theme, scrollback, editor. */
 import { useEffect, useState, type FormEvent } from 'react';
-import type { AppInfo } from '../../shared/contract';
+import type { AppInfo, DetectedEditor, Settings } from '../../shared/contract';
 import type { Api } from '../api/client';
+import { askNotificationPermission, notificationsSupported } from '../notifications';
+import type { SettingsState } from '../use-settings';
 import { Dialog } from './Dialog';
 
-export function SettingsDialog({ api, onClose, onSaved }: { api: Api; onClose(): void; onSaved(message: string): void }) {
+interface Props {
+  api: Api;
+  settings: SettingsState;
+  onClose(): void;
+  onSaved(message: string): void;
+  onOpenAgents?: () => void;
+}
+
+export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }: Props) {
   const [info, setInfo] = useState<AppInfo | null>(null);
-  const [worktreesDir, setWorktreesDir] = useState('');
+  const [editors, setEditors] = useState<DetectedEditor[]>([]);
+  const [draft, setDraft] = useState<Settings | null>(settings.settings);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    Promise.all([api.call('app.info', {}), api.call('settings.get', {})]).then(
-      ([i, s]) => {
-        setInfo(i);
-        setWorktreesDir(s.worktreesDir);
-      },
-      (err: Error) => setError(err.message),
-    );
+    void api.call('app.info', {}).then(setInfo, () => {});
+    void api.call('editors.list', {}).then(setEditors, () => {});
   }, [api]);
+  useEffect(() => {
+    if (!draft && settings.settings) setDraft(settings.settings);
+  }, [settings.settings, draft]);
+
+  if (!draft) return null;
+  const set = <K extends keyof Settings>(key: K, value: Settings[K]): void => setDraft({ ...draft, [key]: value });
 
   const save = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      const s = await api.call('settings.update', { worktreesDir: worktreesDir.trim() });
-      onSaved(`New worktrees will be created under ${s.worktreesDir}.`);
+      if (draft.notifications && info?.mode === 'browser' && notificationsSupported()) await askNotificationPermission();
+      const s = await settings.save({
+        worktreesDir: draft.worktreesDir.trim(),
+        notifications: draft.notifications,
+        theme: draft.theme,
+        scrollback: draft.scrollback,
+        needsInputQuietMs: draft.needsInputQuietMs,
+        editor: draft.editor,
+        editorCommand: draft.editorCommand?.trim() || null,
+      });
+      onSaved(`Settings saved. New worktrees go under ${s.worktreesDir}.`);
     } catch (err) {
       setError((err as Error).message);
       setBusy(false);
@@ -35,12 +56,68 @@ export function SettingsDialog({ api, onClose, onSaved }: { api: Api; onClose():
 
   return (
     <Dialog title="Settings" onClose={onClose} wide>
-      <form className="new-task" onSubmit={(e) => void save(e)}>
+      <form className="new-task settings" onSubmit={(e) => void save(e)}>
         <label className="field">
           <span>Worktrees folder</span>
-          <input value={worktreesDir} onChange={(e) => setWorktreesDir(e.target.value)} spellCheck={false} className="mono" aria-label="Worktrees folder" autoFocus />
+          <input value={draft.worktreesDir} onChange={(e) => set('worktreesDir', e.target.value)} spellCheck={false} className="mono" aria-label="Worktrees folder" autoFocus />
           <small className="muted">Each task’s worktree is created here. It must be outside your repositories. Existing worktrees stay where they are.</small>
         </label>
+        <div className="field-grid">
+          <label className="field">
+            <span>Theme</span>
+            <select value={draft.theme} onChange={(e) => set('theme', e.target.value as Settings['theme'])} aria-label="Theme">
+              <option value="system">Follow the system</option>
+              <option value="dark">Dark</option>
+              <option value="light">Light</option>
+            </select>
+          </label>
+          <label className="field">
+            <span>Terminal scrollback (lines)</span>
+            <input type="number" min={100} max={100000} value={draft.scrollback} onChange={(e) => set('scrollback', Number(e.target.value))} aria-label="Scrollback" />
+          </label>
+          <label className="field">
+            <span>Editor</span>
+            <select value={draft.editor ?? ''} onChange={(e) => set('editor', e.target.value || null)} aria-label="Editor">
+              <option value="">First one found</option>
+              {editors.map((ed) => (
+                <option key={ed.id} value={ed.id} disabled={!ed.installed}>
+                  {ed.name}
+                  {ed.installed ? '' : ' (not installed)'}
+                </option>
+              ))}
+              <option value="custom">Custom command</option>
+            </select>
+          </label>
+          <label className="field">
+            <span>“Needs input” after quiet for (seconds)</span>
+            <input
+              type="number"
+              min={1}
+              max={600}
+              value={Math.round(draft.needsInputQuietMs / 1000)}
+              onChange={(e) => set('needsInputQuietMs', Math.max(1, Number(e.target.value)) * 1000)}
+              aria-label="Needs input quiet period"
+            />
+          </label>
+        </div>
+        {draft.editor === 'custom' && (
+          <label className="field">
+            <span>Custom editor command</span>
+            <input value={draft.editorCommand ?? ''} onChange={(e) => set('editorCommand', e.target.value)} className="mono" placeholder="my-editor --new-window {path}" aria-label="Custom editor command" />
+            <small className="muted">Runs without a shell; {'{path}'} becomes the worktree path.</small>
+          </label>
+        )}
+        <label className="check">
+          <input type="checkbox" checked={draft.notifications} onChange={(e) => set('notifications', e.target.checked)} aria-label="Notifications" /> Notify me when a task needs input or finishes
+        </label>
+        {onOpenAgents && (
+          <p>
+            <button type="button" className="btn" onClick={onOpenAgents}>
+              Agents…
+            </button>{' '}
+            <span className="muted">Profiles, detection and overrides.</span>
+          </p>
+        )}
         {info && (
           <p className="muted">
             Switchyard {info.version} · {info.mode === 'desktop' ? 'desktop app' : 'browser mode'} · data in <span className="mono">{info.dataDir}</span>
@@ -55,7 +132,7 @@ export function SettingsDialog({ api, onClose, onSaved }: { api: Api; onClose():
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || !worktreesDir.trim()}>
+          <button type="submit" className="btn btn-primary" disabled={busy || !draft.worktreesDir.trim()}>
             Save
           </button>
         </div>

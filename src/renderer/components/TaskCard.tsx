@@ -1,11 +1,11 @@
 import { isCustomAgent } from '../../shared/agents';
 import { parseCommandLine } from '../../shared/command-line';
-import type { Task } from '../../shared/task';
+import type { Project, Task } from '../../shared/task';
 import { timeAgo } from '../format';
 import { StateBadge } from './StateBadge';
 
 export function agentLabel(task: Task): string {
-  if (!isCustomAgent(task.agent)) return task.agent.profile === 'shell' ? 'Shell' : task.agent.profile;
+  if (!isCustomAgent(task.agent)) return AGENT_NAMES[task.agent.profile] ?? task.agent.profile;
   try {
     const [exe] = parseCommandLine(task.agent.command);
     return exe?.split('/').pop() || 'Custom';
@@ -14,23 +14,85 @@ export function agentLabel(task: Task): string {
   }
 }
 
-export function TaskCard({ task, selected, onSelect }: { task: Task; selected: boolean; onSelect(): void }) {
+const AGENT_NAMES: Record<string, string> = {
+  shell: 'Shell',
+  claude: 'Claude Code',
+  codex: 'Codex',
+  gemini: 'Gemini CLI',
+  opencode: 'OpenCode',
+  aider: 'Aider',
+  amp: 'Amp',
+  'cursor-agent': 'Cursor Agent',
+};
+
+/** A two-letter monogram stands in for the agent's icon. */
+function agentMonogram(label: string): string {
+  const words = label.split(/[\s-]+/).filter(Boolean);
+  return ((words[0]?.[0] ?? '?') + (words[1]?.[0] ?? words[0]?.[1] ?? '')).toUpperCase();
+}
+
+interface Props {
+  task: Task;
+  project: Project | null;
+  selected: boolean;
+  open: boolean;
+  onSelect(): void;
+  onOpen(): void;
+  onDragStart(): void;
+  onDragEnd(): void;
+}
+
+export function TaskCard({ task, project, selected, open, onSelect, onOpen, onDragStart, onDragEnd }: Props) {
+  const label = agentLabel(task);
+  const needsInput = task.flags.needsInput;
   return (
-    <button className={`card${selected ? ' card-selected' : ''} card-${task.state}`} onClick={onSelect} data-task-id={task.id} aria-pressed={selected}>
+    <button
+      className={`card card-${task.state}${selected ? ' card-selected' : ''}${open ? ' card-open' : ''}${needsInput ? ' card-needs-input' : ''}`}
+      onClick={() => {
+        onSelect();
+        onOpen();
+      }}
+      onFocus={onSelect}
+      data-task-id={task.id}
+      aria-current={open}
+      draggable
+      onDragStart={(e) => {
+        e.dataTransfer.setData('text/plain', task.title);
+        e.dataTransfer.effectAllowed = 'move';
+        onDragStart();
+      }}
+      onDragEnd={onDragEnd}
+    >
       <div className="card-top">
         <span className="card-title">{task.title}</span>
         <StateBadge state={task.state} exitCode={task.exitCode} compact />
       </div>
+      {(needsInput || task.flags.deliveryUnconfirmed) && (
+        <div className="card-flags">
+          {needsInput && <span className="flag flag-input" title={task.flags.message ?? 'The agent is waiting for you'}>● Needs input</span>}
+          {task.flags.deliveryUnconfirmed && <span className="flag flag-warn">Feedback not confirmed</span>}
+        </div>
+      )}
       <div className="card-meta">
-        <span className="card-agent" title={isCustomAgent(task.agent) ? task.agent.command : task.agent.profile}>
-          {agentLabel(task)}
+        <span className="card-agent" title={isCustomAgent(task.agent) ? task.agent.command : label}>
+          <span className="agent-mark" aria-hidden>
+            {agentMonogram(label)}
+          </span>
+          {label}
         </span>
-        <span className="card-time" title={new Date(task.stateChangedAt).toLocaleString()}>
+        {task.diffStat && task.diffStat.files > 0 && (
+          <span className="counts" title={`${task.diffStat.files} file(s) changed`}>
+            <span className="add">+{task.diffStat.additions}</span>
+            <span className="del">−{task.diffStat.deletions}</span>
+          </span>
+        )}
+        <span className="card-time" title={`In this state since ${new Date(task.stateChangedAt).toLocaleString()}`}>
           {timeAgo(task.stateChangedAt)}
         </span>
       </div>
-      {task.branch && (
-        <div className="card-branch" title={task.branch}>
+      {(task.branch || project) && (
+        <div className="card-branch" title={task.branch ?? undefined}>
+          {project && <span className="card-project">{project.name}</span>}
           {task.branch}
         </div>
       )}

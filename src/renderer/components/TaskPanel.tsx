@@ -1,50 +1,55 @@
-/** One task: its state and actions, its terminal, and its changes. */
-import { useState } from 'react';
-import type { Task } from '../../shared/task';
+/** One task: its state and actions, its terminals (the agent's and shells), changes and details. */
+import { useEffect, useState } from 'react';
+import type { Task, TerminalInfo } from '../../shared/task';
 import type { Api } from '../api/client';
 import type { TerminalChannel } from '../terminal/channel';
 import type { ThemeName } from '../theme';
-import { useToast } from '../toasts';
 import { ReviewView } from '../review/ReviewView';
-import { MergeFlow } from './MergeFlow';
+import { canFeedback, canMerge, canStart, canStop, hasWorktree, type TaskActions } from '../task-actions';
 import { StateBadge } from './StateBadge';
 import { TerminalView } from './TerminalView';
+import { TaskDetails } from './TaskDetails';
 import { agentLabel } from './TaskCard';
+import { useAgentList } from './AgentSelect';
+
+/** 'agent', 'changes', 'details', or a shell's session id. */
+export type PanelTab = string;
 
 interface Props {
   api: Api;
   channel: TerminalChannel;
   task: Task;
   theme: ThemeName;
-  onTaskChanged(task: Task): void;
+  scrollback: number;
+  tab: PanelTab;
+  onTab(tab: PanelTab): void;
+  actions: TaskActions;
   onClose(): void;
+  /** Bumped to ask the visible terminal for focus (the T shortcut). */
+  focusToken: number;
 }
 
-type Tab = 'terminal' | 'changes';
+export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, actions, onClose, focusToken }: Props) {
+  const [shells, setShells] = useState<TerminalInfo[]>([]);
+  useEffect(() => {
+    let live = true;
+    void api.call('tasks.terminals', { taskId: task.id }).then((t) => live && setShells(t), () => {});
+    const off = api.transport.onEvent((e) => {
+      if (e.type === 'terminal' && e.taskId === task.id) void api.call('tasks.terminals', { taskId: task.id }).then((t) => live && setShells(t), () => {});
+    });
+    return () => {
+      live = false;
+      off();
+    };
+  }, [api, task.id]);
 
-const STARTABLE = ['queued', 'interrupted', 'failed', 'review', 'cancelled'];
-const MERGEABLE = ['review', 'failed', 'cancelled'];
+  // A shell tab that closed falls back to the agent's terminal.
+  useEffect(() => {
+    if (!['agent', 'changes', 'details'].includes(tab) && !shells.some((s) => s.sessionId === tab) && shells.length > 0) onTab('agent');
+  }, [shells, tab, onTab]);
 
-export function TaskPanel({ api, channel, task, theme, onTaskChanged, onClose }: Props) {
-  const toast = useToast();
-  const [tab, setTab] = useState<Tab>(task.state === 'review' || task.state === 'failed' ? 'changes' : 'terminal');
-  const [busy, setBusy] = useState(false);
-  const [flow, setFlow] = useState<'merge' | 'cleanup' | null>(null);
-
-  const run = async (what: string, fn: () => Promise<Task>): Promise<void> => {
-    setBusy(true);
-    try {
-      onTaskChanged(await fn());
-    } catch (err) {
-      toast('error', `${what}: ${(err as Error).message}`);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const canStart = STARTABLE.includes(task.state) && !task.cleanedUp;
-  const startLabel = task.state === 'queued' ? 'Start' : 'Restart agent';
-  const live = task.state === 'running' || task.state === 'verifying';
+  const shell = shells.find((s) => s.sessionId === tab) ?? null;
+  const agentTab = tab === 'agent' || (!shell && !['changes', 'details'].includes(tab));
 
   return (
     <section className="panel" aria-label={`Task ${task.title}`}>
@@ -53,6 +58,7 @@ export function TaskPanel({ api, channel, task, theme, onTaskChanged, onClose }:
           <h2 className="panel-title" title={task.title}>
             {task.title}
           </h2>
+          {task.flags.needsInput && <span className="flag flag-input">● Needs input</span>}
           <StateBadge state={task.state} exitCode={task.exitCode} />
           <button className="btn btn-icon" onClick={onClose} aria-label="Close task (Esc)" title="Close (Esc)">
             ×
@@ -68,54 +74,98 @@ export function TaskPanel({ api, channel, task, theme, onTaskChanged, onClose }:
           <span className="muted">
             onto <span className="mono">{task.baseBranch}</span>
           </span>
+          {task.diffStat && task.diffStat.files > 0 && (
+            <span className="counts">
+              <span className="add">+{task.diffStat.additions}</span>
+              <span className="del">−{task.diffStat.deletions}</span>
+            </span>
+          )}
           {task.stateReason && <span className="muted reason">— {task.stateReason}</span>}
         </div>
+        {task.flags.deliveryUnconfirmed && (
+          <div className="panel-warning" role="alert">
+            Your last feedback was typed into the agent, but it was not seen to take it. Look at the terminal; press Enter there if the text is still waiting.
+          </div>
+        )}
         <div className="panel-actions">
-          {canStart && (
-            <button className="btn btn-primary" disabled={busy} onClick={() => void run('Could not start', () => api.call('tasks.start', { taskId: task.id }))}>
-              {startLabel}
+          {canStart(task) && (
+            <button className="btn btn-primary" onClick={() => void actions.start(task)} title="S">
+              {task.state === 'queued' ? 'Start' : 'Restart agent'}
             </button>
           )}
-          {live && (
-            <button className="btn btn-danger" disabled={busy} onClick={() => void run('Could not stop', () => api.call('tasks.stop', { taskId: task.id }))}>
+          {canStart(task) && task.state !== 'queued' && <RestartWith api={api} task={task} actions={actions} />}
+          {task.state === 'queued' && (
+            <button className="btn" onClick={() => actions.flow('edit', task)}>
+              Edit
+            </button>
+          )}
+          {canFeedback(task) && (
+            <button className="btn" onClick={() => actions.flow('feedback', task)} title="F">
+              Feedback
+            </button>
+          )}
+          {canStop(task) && (
+            <button className="btn btn-danger" onClick={() => void actions.stop(task)}>
               Stop agent
             </button>
           )}
-          {MERGEABLE.includes(task.state) && !task.cleanedUp && (
-            <button className="btn btn-merge" disabled={busy} onClick={() => setFlow('merge')}>
+          {canMerge(task) && (
+            <button className="btn btn-merge" onClick={() => actions.flow('merge', task)} title="M">
               Merge into {task.baseBranch}
             </button>
           )}
-          {['done', 'cancelled', 'failed', 'review'].includes(task.state) && task.branch && !task.cleanedUp && (
-            <button className="btn btn-ghost" disabled={busy} onClick={() => setFlow('cleanup')}>
+          {hasWorktree(task) && (
+            <button className="btn" onClick={() => void actions.openInEditor(task)} title="E">
+              Open in editor
+            </button>
+          )}
+          <span className="panel-actions-spacer" />
+          {!canStop(task) && (
+            <button className="btn btn-ghost" onClick={() => void actions.archive(task, !task.archived)}>
+              {task.archived ? 'Unarchive' : 'Archive'}
+            </button>
+          )}
+          {!(task.state === 'done' && task.cleanedUp) && task.state !== 'cancelled' && (
+            <button className="btn btn-ghost btn-danger-text" onClick={() => actions.flow('discard', task)}>
+              Discard
+            </button>
+          )}
+          {task.state === 'cancelled' && hasWorktree(task) && (
+            <button className="btn btn-ghost" onClick={() => actions.flow('cleanup', task)}>
               Remove worktree
             </button>
           )}
         </div>
-        {task.prompt && (
-          <details className="panel-prompt">
-            <summary>Prompt</summary>
-            <pre>{task.prompt}</pre>
-          </details>
-        )}
         <nav className="tabs" role="tablist">
-          <button role="tab" aria-selected={tab === 'terminal'} className={tab === 'terminal' ? 'tab active' : 'tab'} onClick={() => setTab('terminal')}>
-            Terminal
-          </button>
-          <button role="tab" aria-selected={tab === 'changes'} className={tab === 'changes' ? 'tab active' : 'tab'} onClick={() => setTab('changes')}>
-            Changes
-          </button>
+          <Tab id="agent" label="Agent" active={agentTab} onTab={onTab} />
+          {shells.map((s) => (
+            <span key={s.sessionId} className={`tab-with-close${tab === s.sessionId ? ' active' : ''}`}>
+              <Tab id={s.sessionId} label={s.title} active={tab === s.sessionId} onTab={onTab} />
+              <button className="tab-close" aria-label={`Close ${s.title}`} onClick={() => void api.call('tasks.closeShell', { taskId: task.id, session: s.sessionId })}>
+                ×
+              </button>
+            </span>
+          ))}
+          {hasWorktree(task) && (
+            <button className="tab tab-add" onClick={() => void actions.openShell(task).then((s) => s && onTab(s))} title="Open a shell in the worktree" aria-label="New shell">
+              + Shell
+            </button>
+          )}
+          <span className="tabs-spacer" />
+          <Tab id="changes" label="Changes" active={tab === 'changes'} onTab={onTab} />
+          <Tab id="details" label="Details" active={tab === 'details'} onTab={onTab} />
         </nav>
       </header>
       <div className="panel-body">
-        {tab === 'terminal' &&
+        {agentTab &&
           (task.sessionId && !task.cleanedUp ? (
-            <TerminalView channel={channel} session={task.sessionId} theme={theme} />
+            <TerminalView channel={channel} session={task.sessionId} theme={theme} scrollback={scrollback} focusToken={focusToken} />
           ) : (
             <div className="empty-state">
-              {task.cleanedUp ? 'This task’s worktree was removed; its terminal is gone.' : 'Not started yet. Start it to see the agent’s terminal here.'}
+              {task.cleanedUp ? 'This task’s worktree was removed; its terminal is gone.' : 'Not started yet. Start it (S) to see the agent’s terminal here.'}
             </div>
           ))}
+        {shell && <TerminalView key={shell.sessionId} channel={channel} session={shell.sessionId} theme={theme} scrollback={scrollback} focusToken={focusToken} />}
         {tab === 'changes' &&
           (task.branch && !task.cleanedUp ? (
             <ReviewView api={api} task={task} theme={theme} />
@@ -128,18 +178,40 @@ export function TaskPanel({ api, channel, task, theme, onTaskChanged, onClose }:
                   : 'This task’s worktree and branch were removed.'}
             </div>
           ))}
+        {tab === 'details' && <TaskDetails api={api} task={task} />}
       </div>
-      {flow && (
-        <MergeFlow
-          api={api}
-          task={task}
-          mode={flow}
-          onDone={(message) => {
-            setFlow(null);
-            if (message) toast('success', message);
-          }}
-        />
-      )}
     </section>
+  );
+}
+
+function Tab({ id, label, active, onTab }: { id: string; label: string; active: boolean; onTab(id: string): void }) {
+  return (
+    <button role="tab" aria-selected={active} className={active ? 'tab active' : 'tab'} onClick={() => onTab(id)}>
+      {label}
+    </button>
+  );
+}
+
+/** Start a task again with another agent profile. */
+function RestartWith({ api, task, actions }: { api: Api; task: Task; actions: TaskActions }) {
+  const { list } = useAgentList(api, task.projectId);
+  const choices = (list?.agents ?? []).filter((a) => a.installed && a.profile.id !== 'custom' && a.profile.id !== task.agent.profile);
+  if (choices.length === 0) return null;
+  return (
+    <select
+      className="btn restart-with"
+      aria-label="Restart with another agent"
+      value=""
+      onChange={(e) => {
+        if (e.target.value) void actions.start(task, { profile: e.target.value });
+      }}
+    >
+      <option value="">Restart with…</option>
+      {choices.map((a) => (
+        <option key={a.profile.id} value={a.profile.id}>
+          {a.profile.name}
+        </option>
+      ))}
+    </select>
   );
 }

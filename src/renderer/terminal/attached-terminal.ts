@@ -6,17 +6,27 @@
  */
 import { Terminal, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { openExternalLink } from './links';
 import { FLOW_ACK_EVERY, type TerminalServerMessage } from '../../shared/terminal';
 import type { TerminalChannel } from './channel';
 
 export interface AttachedTerminalEvents {
   onExit?: (exitCode: number | null, signal: number | null) => void;
   onError?: (message: string) => void;
+  /** Ctrl/Cmd-F in the terminal. */
+  onSearchRequest?: () => void;
+  scrollback?: number;
 }
+
+const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
 
 export class AttachedTerminal {
   readonly term: Terminal;
   private readonly fit = new FitAddon();
+  private readonly search = new SearchAddon();
   private readonly sub: number;
   /** The output offset the terminal's screen has reached. */
   private seq = -1;
@@ -40,12 +50,18 @@ export class AttachedTerminal {
       fontFamily: "'JetBrains Mono', 'Fira Code', 'DejaVu Sans Mono', Menlo, monospace",
       fontSize: 13,
       lineHeight: 1.15,
-      scrollback: 5000,
+      scrollback: events.scrollback ?? 5000,
       cursorBlink: true,
       allowProposedApi: true,
       convertEol: false,
     });
     this.term.loadAddon(this.fit);
+    this.term.loadAddon(this.search);
+    // Wide characters and emoji measured as the agents' own terminals measure them.
+    this.term.loadAddon(new Unicode11Addon());
+    this.term.unicode.activeVersion = '11';
+    this.term.loadAddon(new WebLinksAddon((_e, uri) => openExternalLink(uri)));
+    this.term.attachCustomKeyEventHandler((e) => this.onKey(e));
     this.term.open(host);
     this.fitToPane();
     this.term.onData((data) => this.channel.transport.sendTerminal({ t: 'input', session }, new TextEncoder().encode(data)));
@@ -71,6 +87,43 @@ export class AttachedTerminal {
       this.sendResize();
       channel.transport.sendTerminal({ t: 'attach', sub: this.sub, session });
     });
+  }
+
+  /**
+   * Copy, paste and search keys: Ctrl+Shift+C/V (Cmd+C/V on macOS), Ctrl/Cmd+F. Plain Ctrl+C
+   * still goes to the agent as an interrupt.
+   */
+  private onKey(e: KeyboardEvent): boolean {
+    if (e.type !== 'keydown') return true;
+    const mod = isMac ? e.metaKey : e.ctrlKey && e.shiftKey;
+    const key = e.key.toLowerCase();
+    if (mod && key === 'c' && this.term.hasSelection()) {
+      void navigator.clipboard?.writeText(this.term.getSelection());
+      return false;
+    }
+    if (mod && key === 'v') {
+      void navigator.clipboard?.readText().then((text) => text && this.term.paste(text));
+      return false;
+    }
+    if ((isMac ? e.metaKey : e.ctrlKey) && key === 'f') {
+      this.events.onSearchRequest?.();
+      return false;
+    }
+    return true;
+  }
+
+  find(query: string, direction: 'next' | 'previous', incremental = false): boolean {
+    if (!query) return false;
+    const opts = { incremental, decorations: { matchOverviewRuler: '#e6b450', activeMatchColorOverviewRuler: '#6ea8ff' } };
+    return direction === 'next' ? this.search.findNext(query, opts) : this.search.findPrevious(query, opts);
+  }
+
+  clearSearch(): void {
+    this.search.clearDecorations();
+  }
+
+  setScrollback(lines: number): void {
+    this.term.options.scrollback = lines;
   }
 
   private fitToPane(): boolean {

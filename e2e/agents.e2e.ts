@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ARTIFACTS, expect, test } from './cockpit';
+
+test('agent profiles: detection, an override for this repository, and choosing it for a task', async ({ page, cockpit }) => {
+  // A fake Claude Code that prints a version and records its arguments.
+  const fake = path.join(path.dirname(cockpit.dataDir), 'fake-claude');
+  const argvFile = `${fake}.argv`;
+  fs.writeFileSync(fake, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "9.9.9 (Claude Code)"; exit 0; fi\nprintf '%s\\n' "$@" > '${argvFile}'\n`, { mode: 0o755 });
+
+  await cockpit.open(page);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Agents…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Agents' });
+  await expect(dialog.getByRole('row', { name: /Custom command/ })).toBeVisible();
+
+  await dialog.getByText(/^Only /).click();
+  await dialog.getByRole('button', { name: 'Edit Claude Code' }).click();
+  await dialog.getByLabel('Executable').fill(fake);
+  await dialog.getByLabel('Environment').fill('not a pair');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByText('line 1: write KEY=value')).toBeVisible();
+  await page.screenshot({ path: path.join(ARTIFACTS, 'agent-edit.png') });
+  await dialog.getByLabel('Environment').fill('CLAUDE_TEST=1');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  const row = dialog.getByRole('row', { name: /Claude Code/ });
+  await expect(row).toContainText('installed, 9.9.9');
+  await expect(row).toContainText('this repository');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'agents.png') });
+  expect(JSON.parse(fs.readFileSync(path.join(cockpit.dataDir, 'agents.json'), 'utf8'))).toEqual({
+    global: {},
+    repositories: { [fs.realpathSync(cockpit.repo)]: { claude: { executable: fake, env: { CLAUDE_TEST: '1' } } } },
+  });
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+
+  await page.getByRole('button', { name: /New task/ }).click();
+  const agent = page.getByLabel('Agent');
+  await expect(agent.locator('option[value="claude"]')).toHaveText('Claude Code 9.9.9');
+  await agent.selectOption('claude');
+  await page.getByLabel('Title').fill('Ask Claude');
+  await page.getByLabel('Prompt').fill('explain "this" repo');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'new-task-agents.png') });
+  await page.getByRole('button', { name: 'Create and start' }).click();
+  await expect.poll(() => (fs.existsSync(argvFile) ? fs.readFileSync(argvFile, 'utf8') : '')).toBe('explain "this" repo\n');
+});

@@ -1,0 +1,70 @@
+/**
+ * What an agent reports about its own task through `switchyard notify`, once the notify server
+ * has checked its token: "needs input" raises the flag, "done" and messages are kept in the
+ * task's history and shown on its card. None of them changes the task's state: the agent's
+ * exit does that.
+ */
+import type { NotifyRequest } from '../../shared/notify-protocol';
+import { SwitchyardError } from '../../shared/errors';
+import type { Task } from '../../shared/task';
+import type { EngineContext } from '../context';
+import type { Attention } from './attention';
+import type { NeedsInputMonitor } from './monitor';
+import { tokensEqual } from './notify-token';
+
+export class AgentReports {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly monitor: NeedsInputMonitor,
+    private readonly attention: Attention,
+  ) {}
+
+  authenticate(taskId: string, token: string): boolean {
+    let expected: string | null;
+    try {
+      expected = this.ctx.store.notifyToken(taskId);
+    } catch {
+      return false;
+    }
+    // Compare even when the task has no token, so timing says nothing about which tasks exist.
+    const ok = tokensEqual(token, expected ?? '\0no token');
+    return ok && expected !== null;
+  }
+
+  async handle(req: NotifyRequest): Promise<string> {
+    const { store } = this.ctx;
+    const task = store.task(req.taskId);
+    const message = req.message?.trim() || null;
+    switch (req.kind) {
+      case 'needs-input': {
+        if (message) store.addMessage(task.id, 'notify', `Needs input: ${message}`);
+        if (task.state !== 'running') {
+          this.changed(store.patchTask(task.id, { flags: { ...task.flags, message: message ?? task.flags.message } }));
+          return `noted; the task is ${task.state}, so it is not flagged`;
+        }
+        const was = task.flags.needsInput;
+        const flagged = this.changed(store.patchTask(task.id, { flags: { ...task.flags, needsInput: true, message: message ?? task.flags.message } }));
+        this.monitor.agentWaits(task.id);
+        if (!was) this.attention.raise(flagged, 'needs-input', message ?? 'Needs your input');
+        return 'flagged: needs input';
+      }
+      case 'done': {
+        const text = message ? `Done: ${message}` : 'Done';
+        store.addMessage(task.id, 'notify', text);
+        const updated = this.changed(store.patchTask(task.id, { flags: { ...task.flags, message: text } }));
+        this.attention.raise(updated, 'finished', `The agent reports: ${text}`);
+        return 'recorded: done';
+      }
+      case 'message': {
+        if (!message) throw new SwitchyardError('invalid-input', 'the message is empty');
+        store.addMessage(task.id, 'notify', message);
+        this.changed(store.patchTask(task.id, { flags: { ...task.flags, message } }));
+        return 'recorded: message';
+      }
+    }
+  }
+
+  private changed(task: Task): Task {
+    return this.ctx.taskChanged(task);
+  }
+}

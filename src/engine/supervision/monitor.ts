@@ -1,0 +1,119 @@
+/**
+ * Watches running agents for "needs input" without hooks: every second it reads each running
+ * agent's screen from ptyd and applies the heuristic (needs-input.ts). The flag is raised once
+ * the agent is quiet for the configured period with a prompt on screen, and cleared when the
+ * agent prints again or the user types (or sends feedback).
+ */
+import type { Task } from '../../shared/task';
+import type { EngineContext } from '../context';
+import { waitsForInput } from './needs-input';
+
+/** Where a flagged agent stood when it was flagged: new output or input after this clears it. */
+interface Flagged {
+  seq: number | null;
+  inputBytes: number | null;
+  /** Output before this time still counts as the flagging (the CLI printing its own result). */
+  absorbUntil: number;
+}
+
+/** After `switchyard notify needs-input`, output this soon after is the CLI's or hook's own. */
+const NOTIFY_GRACE_MS = 3000;
+
+export class NeedsInputMonitor {
+  private timer: NodeJS.Timeout | null = null;
+  private ticking = false;
+  private readonly flagged = new Map<string, Flagged>();
+  /** Tasks whose input is being delivered right now: their screen is ours, not the agent's. */
+  private readonly paused = new Set<string>();
+  /** Tasks whose flag the user dismissed, with the output offset then: not again until it moves. */
+  private readonly dismissed = new Map<string, number | null>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly onRaised: (task: Task) => void,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  pause(taskId: string): void {
+    this.paused.add(taskId);
+    this.flagged.delete(taskId);
+  }
+
+  resume(taskId: string): void {
+    this.paused.delete(taskId);
+  }
+
+  /** The user dismissed the flag: do not raise it again for the same quiet screen. */
+  dismiss(taskId: string): void {
+    this.flagged.delete(taskId);
+    this.dismissed.set(taskId, null);
+  }
+
+  /** The agent said it waits (`switchyard notify needs-input`): watch for it to move on. */
+  agentWaits(taskId: string): void {
+    this.flagged.set(taskId, { seq: null, inputBytes: null, absorbUntil: Date.now() + NOTIFY_GRACE_MS });
+  }
+
+  async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      const running = this.ctx.store.tasksInStates(['running']);
+      const ids = new Set(running.map((t) => t.id));
+      for (const id of this.flagged.keys()) if (!ids.has(id)) this.flagged.delete(id);
+      for (const id of this.dismissed.keys()) if (!ids.has(id)) this.dismissed.delete(id);
+      for (const task of running) await this.check(task);
+    } catch {
+      // The store closed under us (engine shutting down): the next engine watches again.
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async check(task: Task): Promise<void> {
+    const client = this.ctx.ptyd();
+    if (!task.sessionId || !client || this.paused.has(task.id)) return;
+    // An older ptyd without the text op, or a session just gone: nothing to judge this time.
+    const s = await client.text(task.sessionId).catch(() => null);
+    if (!s?.alive) return;
+    // Re-read after the await: the task may have moved on meanwhile.
+    const now = this.ctx.store.task(task.id);
+    if (now.state !== 'running' || now.sessionId !== task.sessionId || this.paused.has(task.id)) return;
+
+    if (now.flags.needsInput) {
+      const f = this.flagged.get(task.id);
+      if (!f || Date.now() < f.absorbUntil || f.seq === null || f.inputBytes === null) {
+        this.flagged.set(task.id, { seq: s.seq, inputBytes: s.inputBytes, absorbUntil: f?.absorbUntil ?? 0 });
+        return;
+      }
+      if (s.seq > f.seq || s.inputBytes > f.inputBytes) {
+        this.flagged.delete(task.id);
+        this.ctx.taskChanged(this.ctx.store.patchTask(task.id, { flags: { ...now.flags, needsInput: false } }));
+      }
+      return;
+    }
+    if (this.dismissed.has(task.id)) {
+      const at = this.dismissed.get(task.id);
+      if (at === null || at === undefined || s.seq <= at) {
+        this.dismissed.set(task.id, at ?? s.seq);
+        return;
+      }
+      this.dismissed.delete(task.id);
+    }
+    if (!waitsForInput({ lines: s.lines, quietMs: s.quietMs, cursorRow: s.cursorRow }, this.ctx.settings().needsInputQuietMs)) return;
+    this.flagged.set(task.id, { seq: s.seq, inputBytes: s.inputBytes, absorbUntil: 0 });
+    const flaggedTask = this.ctx.taskChanged(this.ctx.store.patchTask(task.id, { flags: { ...now.flags, needsInput: true } }));
+    this.onRaised(flaggedTask);
+  }
+}

@@ -1,0 +1,48 @@
+/** Above the board: find a task, and show or hide ended (failed, cancelled, blocked) and archived ones. */
+import type { Task, TaskState } from '../../shared/task';
+
+export interface BoardFilters {
+  text: string;
+  /** Failed, cancelled and blocked tasks. */
+  showEnded: boolean;
+  showArchived: boolean;
+}
+
+const ENDED: TaskState[] = ['failed', 'cancelled', 'blocked'];
+
+export function applyFilters(tasks: Task[], f: BoardFilters): Task[] {
+  const text = f.text.trim().toLowerCase();
+  return tasks.filter(
+    (t) =>
+      (f.showArchived || !t.archived) &&
+      (f.showEnded || !ENDED.includes(t.state)) &&
+      (!text || t.title.toLowerCase().includes(text) || (t.branch ?? '').toLowerCase().includes(text)),
+  );
+}
+
+export function BoardToolbar({ filters, onChange, total, shown }: { filters: BoardFilters; onChange(f: BoardFilters): void; total: number; shown: number }) {
+  return (
+    <div className="board-toolbar">
+      <input
+        className="board-search"
+        value={filters.text}
+        onChange={(e) => onChange({ ...filters, text: e.target.value })}
+        placeholder="Filter tasks by title or branch"
+        aria-label="Filter tasks"
+      />
+      <label className="check chip">
+        <input type="checkbox" checked={filters.showEnded} onChange={(e) => onChange({ ...filters, showEnded: e.target.checked })} aria-label="Show failed, cancelled and blocked" />
+        Failed, cancelled &amp; blocked
+      </label>
+      <label className="check chip">
+        <input type="checkbox" checked={filters.showArchived} onChange={(e) => onChange({ ...filters, showArchived: e.target.checked })} aria-label="Show archived" />
+        Archived
+      </label>
+      {shown !== total && (
+        <span className="muted board-count">
+          {shown} of {total} shown
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+/** What the user can do to a task, shared by the panel's buttons, shortcuts and the palette. */
+import { useMemo, useRef } from 'react';
+import type { AgentSpec } from '../shared/agents';
+import type { Task, TaskState } from '../shared/task';
+import type { Api } from './api/client';
+
+export type TaskFlowKind = 'merge' | 'cleanup' | 'discard' | 'feedback' | 'edit';
+
+export const STARTABLE: readonly TaskState[] = ['queued', 'interrupted', 'failed', 'review', 'cancelled'];
+export const MERGEABLE: readonly TaskState[] = ['review', 'failed', 'cancelled'];
+export const FEEDBACKABLE: readonly TaskState[] = ['running', 'review', 'failed', 'interrupted', 'cancelled'];
+
+export const canStart = (t: Task): boolean => STARTABLE.includes(t.state) && !t.cleanedUp;
+export const canStop = (t: Task): boolean => t.state === 'running' || t.state === 'verifying';
+export const canMerge = (t: Task): boolean => MERGEABLE.includes(t.state) && !t.cleanedUp && t.branch !== null;
+export const canFeedback = (t: Task): boolean => FEEDBACKABLE.includes(t.state) && !t.cleanedUp && t.branch !== null;
+export const hasWorktree = (t: Task): boolean => t.worktreePath !== null && !t.cleanedUp;
+
+export interface TaskActions {
+  start(task: Task, agent?: AgentSpec): Promise<void>;
+  stop(task: Task): Promise<void>;
+  openInEditor(task: Task): Promise<void>;
+  openShell(task: Task): Promise<string | null>;
+  archive(task: Task, archived: boolean): Promise<void>;
+  flow(kind: TaskFlowKind, task: Task): void;
+}
+
+interface Deps {
+  api: Api;
+  toast(kind: 'info' | 'success' | 'error', text: string): void;
+  onTaskChanged(task: Task): void;
+  openFlow(kind: TaskFlowKind, task: Task): void;
+  onShellOpened(task: Task, session: string): void;
+}
+
+export function useTaskActions(deps: Deps): TaskActions {
+  // The latest callbacks, so the actions object itself can stay the same across renders.
+  const ref = useRef(deps);
+  ref.current = deps;
+  return useMemo<TaskActions>(() => {
+    const d = {
+      toast: (kind: 'info' | 'success' | 'error', text: string) => ref.current.toast(kind, text),
+      onTaskChanged: (t: Task) => ref.current.onTaskChanged(t),
+      openFlow: (kind: TaskFlowKind, t: Task) => ref.current.openFlow(kind, t),
+      onShellOpened: (t: Task, session: string) => ref.current.onShellOpened(t, session),
+    };
+    const guard = async <T,>(what: string, fn: () => Promise<T>): Promise<T | null> => {
+      try {
+        return await fn();
+      } catch (err) {
+        d.toast('error', `${what}: ${(err as Error).message}`);
+        return null;
+      }
+    };
+    return {
+      start: async (task, agent) => {
+        const t = await guard('Could not start', () => api().call('tasks.start', agent ? { taskId: task.id, agent } : { taskId: task.id }));
+        if (t) d.onTaskChanged(t);
+      },
+      stop: async (task) => {
+        const t = await guard('Could not stop', () => api().call('tasks.stop', { taskId: task.id }));
+        if (t) d.onTaskChanged(t);
+      },
+      openInEditor: async (task) => {
+        const r = await guard('Could not open the editor', () => api().call('tasks.openInEditor', { taskId: task.id }));
+        if (!r) return;
+        if (r.terminal) d.onShellOpened(task, r.terminal.sessionId);
+        d.toast('info', r.kind === 'file-manager' ? 'No editor found: opened the worktree in the file manager.' : `Opened in ${r.editor}.`);
+      },
+      openShell: async (task) => {
+        const t = await guard('Could not open a shell', () => api().call('tasks.openShell', { taskId: task.id }));
+        if (t) d.onShellOpened(task, t.sessionId);
+        return t?.sessionId ?? null;
+      },
+      archive: async (task, archived) => {
+        const t = await guard(archived ? 'Could not archive' : 'Could not unarchive', () => api().call('tasks.archive', { taskId: task.id, archived }));
+        if (t) {
+          d.onTaskChanged(t);
+          d.toast('info', archived ? `“${task.title}” archived. Show archived tasks from the board’s filter.` : `“${task.title}” is back on the board.`);
+        }
+      },
+      flow: (kind, task) => d.openFlow(kind, task),
+    };
+    function api(): Api {
+      return ref.current.api;
+    }
+  }, []);
+}
