@@ -10,8 +10,8 @@ test('feedback reaches a waiting agent, which continues', async ({ page, cockpit
   const rows = page.locator('.terminal-host .xterm-rows');
   await expect(rows).toContainText('Any feedback?');
 
-  await page.getByRole('button', { name: 'Feedback' }).click();
-  await page.getByLabel('Feedback').fill('rename the helper to greetAll');
+  await page.getByRole('button', { name: 'Feedback', exact: true }).click();
+  await page.getByRole('dialog').getByLabel('Feedback').fill('rename the helper to greetAll');
   await page.getByRole('button', { name: 'Send to agent' }).click();
   await expect(page.locator('.toast-success')).toContainText('took your feedback');
   await expect(rows).toContainText('applying: rename the helper to greetAll');
@@ -19,5 +19,5 @@ test('feedback reaches a waiting agent, which continues', async ({ page, cockpit
 
   // The feedback is in the task's history.
   await page.getByRole('tab', { name: 'Details' }).click();
-  await expect(page.locator('.details-log')).toContainText('rename the helper to greetAll');
+  await expect(page.locator('.details-section', { hasText: 'Feedback and reports' })).toContainText('rename the helper to greetAll');
 });

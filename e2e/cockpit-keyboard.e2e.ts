@@ -9,6 +9,7 @@ test('the command palette and keyboard navigation reach every task and action', 
     await page.getByLabel('Command').fill(cockpit.agentCommand([{ print: title }]));
     await page.getByLabel('Start now').uncheck();
     await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
     await page.keyboard.press('Escape');
   }
   // J and K walk the board; Enter opens; S starts (queued → running, as dragging does).
@@ -31,11 +32,14 @@ test('the command palette and keyboard navigation reach every task and action', 
   const input = page.getByLabel('Command');
   await expect(input).toBeFocused();
   await input.fill(second);
+  const chosen = page.locator('[cmdk-item][data-selected="true"]');
+  await expect(chosen).toContainText(second);
   await page.keyboard.press('Enter');
   await expect(page.locator('.panel-title')).toHaveText(second);
   // …and runs actions on the selected task.
   await page.keyboard.press('Control+k');
   await page.getByLabel('Command').fill('Start');
+  await expect(chosen).toHaveText(/^Start/);
   await page.keyboard.press('Enter');
   await expect(page.locator('.column-review .card', { hasText: second })).toBeVisible({ timeout: 20_000 });
 

@@ -12,16 +12,18 @@ for (const scheme of ['dark', 'light'] as const) {
     await page.getByLabel('Command').fill(cockpit.agentCommand([{ print: '\u001b[1;32mgreen\u001b[0m and \u001b[38;2;255;100;0mtrue colour\u001b[0m' }, { write: { path: 'src/greet.ts', content: 'export const x = 1;\n' } }]));
     await page.getByRole('button', { name: 'Create and start' }).click();
     await expect(page.locator('.terminal-host .xterm-rows')).toContainText('true colour');
-    const bg = await page.locator('.terminal-host .xterm-viewport').evaluate((el) => getComputedStyle(el).backgroundColor);
-    // Dark terminal on dark, light on light.
-    const [r, g, b] = bg.match(/\d+/g)!.map(Number);
-    const light = (r! + g! + b!) / 3 > 128;
-    expect(light).toBe(scheme === 'light');
+    // Dark terminal on dark (light text), light on light (dark text).
+    const lightText = async (selector: string): Promise<boolean> => {
+      const color = await page.locator(selector).first().evaluate((el) => getComputedStyle(el).color);
+      const [r, g, b] = color.match(/\d+/g)!.map(Number);
+      return (r! + g! + b!) / 3 > 128;
+    };
+    expect(await lightText('.terminal-host .xterm-rows')).toBe(scheme === 'dark');
     await screenshot(page, `theme-${scheme}-terminal`);
     await page.getByRole('tab', { name: 'Changes' }).click();
     await page.locator('.file-row', { hasText: 'greet.ts' }).click();
-    const editorClass = await page.locator('.diff-editor .monaco-editor').first().getAttribute('class');
-    expect(editorClass!.split(/\s+/)).toContain(scheme === 'dark' ? 'vs-dark' : 'vs');
+    await expect(page.locator('.diff-editor .editor.modified .view-lines')).toContainText('export const x = 1;');
+    expect(await lightText('.diff-editor .editor.modified .view-lines')).toBe(scheme === 'dark');
     await screenshot(page, `theme-${scheme}-diff`);
     await context.close();
   });

@@ -161,13 +161,22 @@ function Cockpit({ api }: { api: Api }) {
     [actions, openTaskById],
   );
 
+  // Ctrl/Cmd-K opens the palette from anywhere, a focused terminal included: it is caught
+  // on the way down, before xterm.js would send it to the agent.
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'k') {
         e.preventDefault();
+        e.stopPropagation();
         setDialog((d) => (d === 'palette' ? null : 'palette'));
-        return;
       }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
       if (dialog || flow || isTypingTarget(e.target) || e.metaKey || e.ctrlKey || e.altKey) return;
       const key = e.key.toLowerCase();
       if (key === 'n' && project) setDialog('new-task');
@@ -188,16 +197,7 @@ function Cockpit({ api }: { api: Api }) {
 
   const paletteItems = useMemo<PaletteItem[]>(() => {
     const items: PaletteItem[] = [];
-    if (project) items.push({ id: 'new-task', group: 'Actions', label: 'New task', hint: 'N', run: () => setDialog('new-task') });
-    items.push(
-      { id: 'open-repo', group: 'Actions', label: 'Open a repository', hint: 'O', run: () => setDialog('open-repo') },
-      { id: 'view', group: 'Actions', label: view === 'board' ? 'Show the terminal grid' : 'Show the board', hint: 'G', run: () => setView(view === 'board' ? 'grid' : 'board') },
-      { id: 'theme', group: 'Actions', label: `Switch to the ${theme === 'dark' ? 'light' : 'dark'} theme`, run: () => void settings.save({ theme: theme === 'dark' ? 'light' : 'dark' }) },
-      { id: 'settings', group: 'Actions', label: 'Settings', run: () => setDialog('settings') },
-      { id: 'agents', group: 'Actions', label: 'Agent profiles', run: () => setDialog('agents') },
-      { id: 'help', group: 'Actions', label: 'Keyboard shortcuts', hint: '?', run: () => setDialog('help') },
-      { id: 'archived', group: 'Actions', label: filters.showArchived ? 'Hide archived tasks' : 'Show archived tasks', run: () => setFilters((f) => ({ ...f, showArchived: !f.showArchived })) },
-    );
+    // The selected task's actions come first: they are what the user most likely wants.
     const t = selectedTask;
     if (t) {
       const g = `Task: ${t.title}`;
@@ -209,6 +209,16 @@ function Cockpit({ api }: { api: Api }) {
       items.push({ id: 'diff', group: g, label: 'Open the diff', hint: 'D', run: () => openTaskById(t.id, 'changes') });
       items.push({ id: 'details', group: g, label: 'Details, runs and event log', hint: 'I', run: () => openTaskById(t.id, 'details') });
     }
+    if (project) items.push({ id: 'new-task', group: 'Actions', label: 'New task', hint: 'N', run: () => setDialog('new-task') });
+    items.push(
+      { id: 'open-repo', group: 'Actions', label: 'Open a repository', hint: 'O', run: () => setDialog('open-repo') },
+      { id: 'view', group: 'Actions', label: view === 'board' ? 'Show the terminal grid' : 'Show the board', hint: 'G', run: () => setView(view === 'board' ? 'grid' : 'board') },
+      { id: 'theme', group: 'Actions', label: `Switch to the ${theme === 'dark' ? 'light' : 'dark'} theme`, run: () => void settings.save({ theme: theme === 'dark' ? 'light' : 'dark' }) },
+      { id: 'settings', group: 'Actions', label: 'Settings', run: () => setDialog('settings') },
+      { id: 'agents', group: 'Actions', label: 'Agent profiles', run: () => setDialog('agents') },
+      { id: 'help', group: 'Actions', label: 'Keyboard shortcuts', hint: '?', run: () => setDialog('help') },
+      { id: 'archived', group: 'Actions', label: filters.showArchived ? 'Hide archived tasks' : 'Show archived tasks', run: () => setFilters((f) => ({ ...f, showArchived: !f.showArchived })) },
+    );
     for (const task of inScope) items.push({ id: `task-${task.id}`, group: 'Go to task', label: task.title, run: () => openTaskById(task.id) });
     for (const p of state.projects) items.push({ id: `project-${p.id}`, group: 'Switch project', label: p.name, run: () => setProjectId(p.id) });
     if (state.projects.length > 1) items.push({ id: 'all-projects', group: 'Switch project', label: 'All projects', run: () => setProjectId(ALL_PROJECTS) });

@@ -32,7 +32,7 @@ export function BoardToolbar({ filters, onChange, total, shown }: { filters: Boa
       />
       <label className="check chip">
         <input type="checkbox" checked={filters.showEnded} onChange={(e) => onChange({ ...filters, showEnded: e.target.checked })} aria-label="Show failed, cancelled and blocked" />
-        Failed, cancelled &amp; blocked
+        Failed &amp; cancelled
       </label>
       <label className="check chip">
         <input type="checkbox" checked={filters.showArchived} onChange={(e) => onChange({ ...filters, showArchived: e.target.checked })} aria-label="Show archived" />

@@ -35,7 +35,7 @@ export function CommandPalette({ items, onClose }: { items: PaletteItem[]; onClo
                 .map((i) => (
                   <Command.Item
                     key={i.id}
-                    value={`${i.group} ${i.label} ${i.id}`}
+                    value={`${i.label} ${i.id}`}
                     onSelect={() => {
                       onClose();
                       i.run();

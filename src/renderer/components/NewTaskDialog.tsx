@@ -80,7 +80,7 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
   };
 
   return (
-    <Dialog title={`New task in ${project.name}`} onClose={onClose} wide>
+    <Dialog title={`New task in ${project.name}`} onClose={onClose} wide closable={!busy}>
       <form
         className="new-task"
         onSubmit={(e) => void submit(e)}
