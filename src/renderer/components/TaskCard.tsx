@@ -7,12 +7,17 @@ import { StateBadge } from './StateBadge';
 export function agentLabel(task: Task): string {
   if (!isCustomAgent(task.agent)) return AGENT_NAMES[task.agent.profile] ?? task.agent.profile;
   try {
-    const [exe] = parseCommandLine(task.agent.command);
-    return exe?.split('/').pop() || 'Custom';
+    const [exe, ...args] = parseCommandLine(task.agent.command);
+    const name = exe?.split('/').pop() || 'Custom';
+    // "node script.mjs": the script says more than the interpreter.
+    const script = INTERPRETERS.includes(name) ? args.find((a) => !a.startsWith('-')) : undefined;
+    return script ? script.split('/').pop()! : name;
   } catch {
     return 'Custom';
   }
 }
+
+const INTERPRETERS = ['node', 'python', 'python3', 'bash', 'sh', 'zsh', 'deno', 'bun', 'ruby', 'perl'];
 
 const AGENT_NAMES: Record<string, string> = {
   shell: 'Shell',
