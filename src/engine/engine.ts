@@ -85,6 +85,24 @@ export class Engine extends EventEmitter<EngineEvents> {
     // ---- board and task management: wiring ----
     this.manager = new TaskManager(this.ctx, { runner: this.runner, review: this.review, mergeFlow: this.mergeFlow, shells: this.shells });
     this.on('event', (e) => this.measureWhenFinished(e));
+    // Running agents' cards show their `+/-` as the work grows.
+    this.diffStatTimer = setInterval(() => void this.measureRunning(), 15_000);
+    this.diffStatTimer.unref();
+  }
+
+  private diffStatTimer: NodeJS.Timeout | null = null;
+  private measuring = false;
+  private async measureRunning(): Promise<void> {
+    if (this.measuring || this.closing) return;
+    this.measuring = true;
+    try {
+      for (const t of this.store.tasksInStates(['running'])) {
+        if (this.closing) break;
+        await this.manager.refreshDiffStat(t.id).catch(() => {});
+      }
+    } finally {
+      this.measuring = false;
+    }
   }
 
   /** Cards show `+/-` once there is a diff: measure when an agent finishes. */
@@ -257,6 +275,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Closes the engine. Agents keep running in ptyd unless `stopPtyd` is set. */
   async close(opts: { stopPtyd?: boolean } = {}): Promise<void> {
     this.closing = true;
+    if (this.diffStatTimer) clearInterval(this.diffStatTimer);
     await this.supervision.close();
     const client = this.ptyd;
     this.ptyd = null;

@@ -27,7 +27,7 @@ export interface TaskActions {
 
 interface Deps {
   api: Api;
-  toast(kind: 'info' | 'success' | 'error', text: string): void;
+  toast(kind: 'info' | 'success' | 'error', text: string, detail?: string): void;
   onTaskChanged(task: Task): void;
   openFlow(kind: TaskFlowKind, task: Task): void;
   onShellOpened(task: Task, session: string): void;
@@ -39,7 +39,7 @@ export function useTaskActions(deps: Deps): TaskActions {
   ref.current = deps;
   return useMemo<TaskActions>(() => {
     const d = {
-      toast: (kind: 'info' | 'success' | 'error', text: string) => ref.current.toast(kind, text),
+      toast: (kind: 'info' | 'success' | 'error', text: string, detail?: string) => ref.current.toast(kind, text, detail),
       onTaskChanged: (t: Task) => ref.current.onTaskChanged(t),
       openFlow: (kind: TaskFlowKind, t: Task) => ref.current.openFlow(kind, t),
       onShellOpened: (t: Task, session: string) => ref.current.onShellOpened(t, session),
@@ -48,7 +48,7 @@ export function useTaskActions(deps: Deps): TaskActions {
       try {
         return await fn();
       } catch (err) {
-        d.toast('error', `${what}: ${(err as Error).message}`);
+        d.toast('error', what, (err as Error).message);
         return null;
       }
     };

@@ -24,7 +24,8 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
   const [baseBranch, setBaseBranch] = useState('');
   const [profile, setProfile] = useState<string>(last.profile ?? SHELL_PROFILE_ID);
   const [command, setCommand] = useState(last.command ?? '');
-  const [picked, setPicked] = useState(last.profile !== undefined);
+  // Set once the user chooses an agent in this dialog: a late settings answer must not undo it.
+  const [picked, setPicked] = useState(false);
   const agentList = useAgentList(api, project.id);
   const agents = agentsOrBuiltins(agentList.list);
   const chosen = agents.find((a) => a.profile.id === profile);
@@ -32,7 +33,7 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  // No last-used agent on this machine: start from the default in settings.
+  // A default agent in Settings wins over the last one used.
   useEffect(() => {
     if (picked) return;
     let live = true;

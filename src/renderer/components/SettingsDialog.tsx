@@ -5,6 +5,8 @@ import type { Api } from '../api/client';
 import { askNotificationPermission, notificationsSupported } from '../notifications';
 import type { SettingsState } from '../use-settings';
 import { Dialog } from './Dialog';
+import { useAgentList } from './AgentSelect';
+import { isCustomAgent } from '../../shared/agents';
 
 interface Props {
   api: Api;
@@ -20,6 +22,7 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
   const [draft, setDraft] = useState<Settings | null>(settings.settings);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const agentList = useAgentList(api, null);
 
   useEffect(() => {
     void api.call('app.info', {}).then(setInfo, () => {});
@@ -42,6 +45,7 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
         worktreesDir: draft.worktreesDir.trim(),
         notifications: draft.notifications,
         theme: draft.theme,
+        defaultAgent: draft.defaultAgent,
         scrollback: draft.scrollback,
         needsInputQuietMs: draft.needsInputQuietMs,
         editor: draft.editor,
@@ -63,6 +67,24 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
           <small className="muted">Each task’s worktree is created here. It must be outside your repositories. Existing worktrees stay where they are.</small>
         </label>
         <div className="field-grid">
+          <label className="field">
+            <span>Default agent</span>
+            <select
+              value={draft.defaultAgent && !isCustomAgent(draft.defaultAgent) ? draft.defaultAgent.profile : ''}
+              onChange={(e) => set('defaultAgent', e.target.value ? { profile: e.target.value } : null)}
+              aria-label="Default agent"
+            >
+              <option value="">The last one used</option>
+              {(agentList.list?.agents ?? [])
+                .filter((a) => a.profile.id !== 'custom')
+                .map((a) => (
+                  <option key={a.profile.id} value={a.profile.id} disabled={!a.installed}>
+                    {a.profile.name}
+                    {a.installed ? '' : ' (not installed)'}
+                  </option>
+                ))}
+            </select>
+          </label>
           <label className="field">
             <span>Theme</span>
             <select value={draft.theme} onChange={(e) => set('theme', e.target.value as Settings['theme'])} aria-label="Theme">
