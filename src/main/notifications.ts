@@ -1,11 +1,12 @@
 /**
  * OS notifications on desktop for tasks that need the user ("needs input", "finished",
- * feedback not taken). Clicking one brings the window to the front.
+ * feedback not taken). Clicking one brings the window to the front and opens the task.
  */
 import { BrowserWindow, Notification } from 'electron';
 import type { EngineEvent } from '../shared/contract';
 import type { Engine } from '../engine/engine';
 import { noticeFor } from './attention-notice';
+import { IPC } from '../shared/bridge';
 
 export function wireNotifications(engine: Engine): () => void {
   // Electron drops a notification's click handler once the object is collected: keep them.
@@ -23,6 +24,8 @@ export function wireNotifications(engine: Engine): () => void {
         if (win.isMinimized()) win.restore();
         win.show();
         win.focus();
+        // …and shows the task the notification was about.
+        win.webContents.send(IPC.openTask, event.taskId);
       }
       shown.delete(n);
     });

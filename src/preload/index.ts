@@ -21,6 +21,13 @@ const bridge: DesktopBridge = {
   },
   pickFolder: () => ipcRenderer.invoke(IPC.pickFolder) as Promise<string | null>,
   openExternal: (url) => ipcRenderer.invoke(IPC.openExternal, url) as Promise<void>,
+  onOpenTask: (listener) => {
+    const l = (_e: IpcRendererEvent, taskId: unknown): void => {
+      if (typeof taskId === 'string') listener(taskId);
+    };
+    ipcRenderer.on(IPC.openTask, l);
+    return () => ipcRenderer.off(IPC.openTask, l);
+  },
 };
 
 contextBridge.exposeInMainWorld('switchyard', bridge);

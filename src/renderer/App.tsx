@@ -106,10 +106,14 @@ function Cockpit({ api }: { api: Api }) {
     [actions],
   );
 
+  // On desktop, a clicked OS notification opens its task.
+  useEffect(() => window.switchyard?.onOpenTask((taskId) => openTaskById(taskId)), [openTaskById]);
+
   // Notifications and the badge: a task starts needing input, or finishes.
   useEffect(() => {
     return api.transport.onEvent((e) => {
-      if (e.type !== 'attention' || !settings.settings?.notifications) return;
+      // On desktop the main process shows OS notifications; the page shows them in a browser only.
+      if (e.type !== 'attention' || !settings.settings?.notifications || api.transport.mode !== 'browser') return;
       const title = e.reason === 'needs-input' ? `${e.title} needs your input` : `${e.title} finished`;
       notify(title, e.reason === 'needs-input' ? 'The agent is waiting for you.' : 'Its work is ready for review.', () => openTaskById(e.taskId));
     });

@@ -12,6 +12,8 @@ export interface DesktopBridge {
   pickFolder(): Promise<string | null>;
   /** Opens an http(s) link in the user's browser; the main process checks the scheme. */
   openExternal(url: string): Promise<void>;
+  /** The main process asks to show a task (a notification was clicked). */
+  onOpenTask(listener: (taskId: string) => void): () => void;
 }
 
 export const IPC = {
@@ -20,6 +22,7 @@ export const IPC = {
   terminal: 'sy:term',
   pickFolder: 'sy:pick-folder',
   openExternal: 'sy:open-external',
+  openTask: 'sy:open-task',
 } as const;
 
 /** Only web links leave the app: never file:, javascript:, custom schemes or garbage. */
