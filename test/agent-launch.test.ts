@@ -34,11 +34,12 @@ describe('launching each kind of profile', () => {
     // No profile waits for a line here: each gets its prompt as an argument and exits.
     const { engine, fakes, projectId } = await setup({ global: {} });
     const expected: [string, string[]][] = [
-      ['claude', [NASTY]],
-      ['codex', [NASTY]],
-      ['gemini', ['-i', NASTY]],
-      ['opencode', ['--prompt', NASTY]],
-      ['cursor-agent', [NASTY]],
+      // After `--`, or inside `--opt=…`: a prompt starting with "-" can never be read as a flag.
+      ['claude', ['--', NASTY]],
+      ['codex', ['--', NASTY]],
+      ['gemini', [`--prompt-interactive=${NASTY}`]],
+      ['opencode', [`--prompt=${NASTY}`]],
+      ['cursor-agent', ['--', NASTY]],
     ];
     for (const [id, args] of expected) {
       const task = await engine.createTask({ projectId, title: `run ${id}`, prompt: NASTY, agent: { profile: id }, startNow: true });
@@ -88,14 +89,14 @@ describe('launching each kind of profile', () => {
     await waitForState(engine, claude.id, 'review');
     await engine.startTask(claude.id, { resume: true });
     await waitForState(engine, claude.id, 'review');
-    expect(fakes.runs().map((r) => r.args)).toEqual([['first'], ['--continue', 'first']]);
+    expect(fakes.runs().map((r) => r.args)).toEqual([['--', 'first'], ['--continue', '--', 'first']]);
 
     const codex = await engine.createTask({ projectId, title: 'codex', prompt: 'go', agent: { profile: 'codex' }, startNow: true });
     await waitForState(engine, codex.id, 'review');
     const res = await dispatch(engine.handlers(), 1, 'tasks.start', { taskId: codex.id, resume: true });
     expect(res.ok).toBe(true);
     await waitForState(engine, codex.id, 'review');
-    expect(fakes.runs().slice(2).map((r) => r.args)).toEqual([['go'], ['resume', '--last', 'go']]);
+    expect(fakes.runs().slice(2).map((r) => r.args)).toEqual([['--', 'go'], ['resume', '--last', '--', 'go']]);
 
     // Cursor's resume takes no prompt: the prompt is typed in instead.
     const cursor = await engine.createTask({ projectId, title: 'cursor', prompt: 'carry on', agent: { profile: 'cursor-agent' }, startNow: false });
@@ -125,8 +126,8 @@ describe('choosing and changing a task’s agent', () => {
     expect(after.worktreePath).toBe(task.worktreePath);
     // Another agent cannot resume Claude's session: gemini starts afresh with the prompt.
     expect(fakes.runs().map((r) => [r.name, r.args])).toEqual([
-      ['claude', ['do it']],
-      ['gemini', ['-i', 'do it']],
+      ['claude', ['--', 'do it']],
+      ['gemini', ['--prompt-interactive=do it']],
     ]);
     expect(engine.store.events(task.id).at(-2)!.reason).toContain('gemini');
   });

@@ -60,7 +60,7 @@ describe('agent profile overrides', () => {
     expect(g.source).toBe('global');
     expect(g.profile.name).toBe('Claude (global)');
     // A partial override patches only what it names.
-    expect(g.profile.interactiveArgs).toEqual(['{prompt}']);
+    expect(g.profile.interactiveArgs).toEqual(['--', '{prompt}']);
     expect(g.installed).toBe(true);
     expect(g.path).toBe(path.join(bin, 'claude'));
     const mine = globalList.agents.find((a) => a.profile.id === 'my-agent')!;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../src/shared/contract';
 import type { Engine } from '../src/engine/engine';
+import { hashNotifyToken } from '../src/engine/supervision/notify-token';
 import { notifySocketPath } from '../src/engine/supervision/notify-server';
 import { parseNotifyArgs } from '../src/cli/notify-args';
 import { CLI_FROM_SOURCE, connectPtyd, makeRepo, runCleanups, scriptedAgent, startEngine, waitFor, waitForState } from './helpers';
@@ -39,6 +40,15 @@ async function hangingTask(engine: Engine, repo: string, title: string, steps: u
   return task;
 }
 
+/** The agent's own notify token, as its environment has it: the store keeps only a hash. */
+async function agentToken(engine: Engine, repo: string, title: string): Promise<{ task: Awaited<ReturnType<typeof hangingTask>>; token: string }> {
+  const dump = `require('fs').writeFileSync('env.json', JSON.stringify(process.env))`;
+  const task = await hangingTask(engine, repo, title, [{ run: [process.execPath, '-e', dump] }]);
+  const envFile = path.join(task.worktreePath!, 'env.json');
+  await waitFor(() => fs.existsSync(envFile), 'the agent to dump its environment');
+  return { task, token: (JSON.parse(fs.readFileSync(envFile, 'utf8')) as Record<string, string>).SWITCHYARD_NOTIFY_TOKEN! };
+}
+
 function recordEvents(engine: Engine): EngineEvent[] {
   const events: EngineEvent[] = [];
   engine.on('event', (e) => events.push(e));
@@ -62,7 +72,9 @@ describe('switchyard notify, end to end', () => {
     const env = JSON.parse(fs.readFileSync(envFile, 'utf8')) as Record<string, string>;
     expect(env.SWITCHYARD_TASK_ID).toBe(task.id);
     expect(env.SWITCHYARD_WORKTREE).toBe(task.worktreePath);
-    expect(env.SWITCHYARD_NOTIFY_TOKEN).toBe(engine.store.notifyToken(task.id));
+    // The store keeps the token's hash, never the token.
+    expect(engine.store.notifyToken(task.id)).toBe(hashNotifyToken(env.SWITCHYARD_NOTIFY_TOKEN!));
+    expect(engine.store.notifyToken(task.id)).not.toContain(env.SWITCHYARD_NOTIFY_TOKEN!);
     expect(env.SWITCHYARD_NOTIFY_TOKEN!.length).toBeGreaterThanOrEqual(40);
     expect(env.SWITCHYARD_NOTIFY_SOCKET).toBe(notifySocketPath(engine.dataDir));
     const bin = env.PATH!.split(path.delimiter)[0]!;
@@ -137,10 +149,8 @@ describe('switchyard notify, end to end', () => {
   it('refuses a wrong token, and another task’s id, and changes nothing', async () => {
     const engine = await startEngine();
     const repo = makeRepo();
-    const a = await hangingTask(engine, repo, 'Task A');
-    const b = await hangingTask(engine, repo, 'Task B');
-    const tokenA = engine.store.notifyToken(a.id)!;
-    const tokenB = engine.store.notifyToken(b.id)!;
+    const { task: a, token: tokenA } = await agentToken(engine, repo, 'Task A');
+    const { task: b, token: tokenB } = await agentToken(engine, repo, 'Task B');
     expect(tokenA).not.toBe(tokenB);
     const socket = notifySocketPath(engine.dataDir);
     const before = [snapshot(engine, a.id), snapshot(engine, b.id)];
@@ -246,3 +256,18 @@ function rawRequest(socketPath: string, line: string): Promise<unknown> {
     s.on('error', reject);
   });
 }
+
+describe('token lifetime', () => {
+  it('revokes a run’s token when the agent is started again', async () => {
+    const engine = await startEngine();
+    const repo = makeRepo();
+    const { task, token: first } = await agentToken(engine, repo, 'Restarted');
+    await engine.stopTask(task.id);
+    await waitForState(engine, task.id, 'cancelled');
+    await engine.startTask(task.id);
+    const socket = notifySocketPath(engine.dataDir);
+    const stale = await runCli(engine.dataDir, ['notify', 'old run speaking'], { SWITCHYARD_TASK_ID: task.id, SWITCHYARD_NOTIFY_TOKEN: first, SWITCHYARD_NOTIFY_SOCKET: socket });
+    expect(stale.code).toBe(1);
+    expect(engine.store.messages(task.id)).toEqual([]);
+  });
+});

@@ -10,7 +10,7 @@ import type { Task } from '../../shared/task';
 import type { EngineContext } from '../context';
 import type { Attention } from './attention';
 import type { NeedsInputMonitor } from './monitor';
-import { tokensEqual } from './notify-token';
+import { hashNotifyToken, tokensEqual } from './notify-token';
 
 export class AgentReports {
   constructor(
@@ -27,13 +27,14 @@ export class AgentReports {
       return false;
     }
     // Compare even when the task has no token, so timing says nothing about which tasks exist.
-    const ok = tokensEqual(token, expected ?? '\0no token');
+    const ok = tokensEqual(hashNotifyToken(token), expected ?? '\0no token');
     return ok && expected !== null;
   }
 
   async handle(req: NotifyRequest): Promise<string> {
     const { store } = this.ctx;
     const task = store.task(req.taskId);
+    if (task.cleanedUp || task.state === 'done') throw new SwitchyardError('bad-state', `the task is ${task.state === 'done' ? 'merged' : 'cleaned up'}; nothing to report on`);
     const message = req.message?.trim() || null;
     switch (req.kind) {
       case 'needs-input': {
@@ -52,7 +53,8 @@ export class AgentReports {
         const text = message ? `Done: ${message}` : 'Done';
         store.addMessage(task.id, 'notify', text);
         const updated = this.changed(store.patchTask(task.id, { flags: { ...task.flags, message: text } }));
-        this.attention.raise(updated, 'finished', `The agent reports: ${text}`);
+        // Only a live agent's "done" calls the user over; a late report on an ended task is just noted.
+        if (task.state === 'running') this.attention.raise(updated, 'finished', `The agent reports: ${text}`);
         return 'recorded: done';
       }
       case 'message': {

@@ -63,8 +63,9 @@ export class Feedback {
   }
 
   private async restart(task: Task, message: string): Promise<FeedbackResult> {
-    const restarted = await this.runner.restartWithPrompt(task.id, message, 'sent back with feedback');
+    // Kept first: if the restart fails, the user's words are still in the task's history.
     this.ctx.store.addMessage(task.id, 'feedback', message);
+    const restarted = await this.runner.restartWithPrompt(task.id, message, 'sent back with feedback');
     return { task: restarted, delivery: 'restarted' };
   }
 
