@@ -85,21 +85,29 @@ export class Engine extends EventEmitter<EngineEvents> {
     // ---- board and task management: wiring ----
     this.manager = new TaskManager(this.ctx, { runner: this.runner, review: this.review, mergeFlow: this.mergeFlow, shells: this.shells });
     this.on('event', (e) => this.measureWhenFinished(e));
-    // Running agents' cards show their `+/-` as the work grows.
-    this.diffStatTimer = setInterval(() => void this.measureRunning(), 15_000);
+    // Running agents' cards show their `+/-` as the work grows; measured only for agents
+    // that printed something since last time, so idle agents cost no git work.
+    this.diffStatTimer = setInterval(() => void this.measureRunning(), 30_000);
     this.diffStatTimer.unref();
   }
 
   private diffStatTimer: NodeJS.Timeout | null = null;
   private measuring = false;
+  private readonly measuredAtSeq = new Map<string, number>();
   private async measureRunning(): Promise<void> {
-    if (this.measuring || this.closing) return;
+    if (this.measuring || this.closing || !this.ptyd) return;
     this.measuring = true;
     try {
+      const seqs = new Map((await this.ptyd.list()).map((s) => [s.session, s.seq]));
       for (const t of this.store.tasksInStates(['running'])) {
         if (this.closing) break;
+        const seq = t.sessionId ? seqs.get(t.sessionId) : undefined;
+        if (seq === undefined || this.measuredAtSeq.get(t.id) === seq) continue;
+        this.measuredAtSeq.set(t.id, seq);
         await this.manager.refreshDiffStat(t.id).catch(() => {});
       }
+    } catch {
+      // ptyd went away mid-way; the next tick tries again.
     } finally {
       this.measuring = false;
     }

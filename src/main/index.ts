@@ -10,6 +10,7 @@ import { defaultDataDir } from '../engine/paths';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { denyPermission, hardenWebContents } from './harden';
 import { wireIpc } from './ipc';
+import { adoptLoginShellPath } from './login-path';
 import { wireNotifications } from './notifications';
 import { APP_ORIGIN, secureWindowOptions } from './window-options';
 import pkg from '../../package.json';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   }
   app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
   await app.whenReady();
+  await adoptLoginShellPath();
   session.defaultSession.setPermissionRequestHandler(denyPermission);
   serveAppScheme(path.join(HERE, '..', 'renderer'));
   const engine = await Engine.start({

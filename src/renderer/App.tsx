@@ -6,8 +6,8 @@ import { useEngineState } from './use-engine-state';
 import { useSettings } from './use-settings';
 import { useResolvedTheme } from './theme';
 import { ToastProvider, useToast } from './toasts';
-import { isTypingTarget } from './keyboard';
-import { notify } from './notifications';
+import { isPaletteKey, isTypingTarget } from './keyboard';
+import { askNotificationPermission, notificationsSupported, notify } from './notifications';
 import { canFeedback, canMerge, canStart, hasWorktree, useTaskActions, type TaskFlowKind } from './task-actions';
 import { ALL_PROJECTS, TopBar } from './components/TopBar';
 import { Board, type BoardMove } from './components/Board';
@@ -61,6 +61,7 @@ function Cockpit({ api }: { api: Api }) {
   const [focusToken, setFocusToken] = useState(0);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [flow, setFlow] = useState<{ kind: TaskFlowKind; taskId: string } | null>(null);
+  const [notificationPermission, setNotificationPermission] = useState(() => (notificationsSupported() ? Notification.permission : 'denied'));
   const [filters, setFilters] = useState<BoardFilters>({ text: '', showEnded: true, showArchived: false });
 
   useEffect(() => localStorage.setItem(VIEW_KEY, view), [view]);
@@ -82,7 +83,8 @@ function Cockpit({ api }: { api: Api }) {
     return cols.flat();
   }, [boardTasks]);
   const openTask = openId ? (state.tasks.get(openId) ?? null) : null;
-  const selectedTask = (selectedId ? state.tasks.get(selectedId) : null) ?? openTask;
+  // Shortcuts act on a task the user can see: one on the board, or the open one.
+  const selectedTask = (selectedId ? ordered.find((t) => t.id === selectedId) : undefined) ?? openTask;
 
   const openTaskById = useCallback((id: string, nextTab?: PanelTab) => {
     setSelectedId(id);
@@ -114,8 +116,8 @@ function Cockpit({ api }: { api: Api }) {
     return api.transport.onEvent((e) => {
       // On desktop the main process shows OS notifications; the page shows them in a browser only.
       if (e.type !== 'attention' || !settings.settings?.notifications || api.transport.mode !== 'browser') return;
-      const title = e.reason === 'needs-input' ? `${e.title} needs your input` : `${e.title} finished`;
-      notify(title, e.reason === 'needs-input' ? 'The agent is waiting for you.' : 'Its work is ready for review.', () => openTaskById(e.taskId));
+      const title = e.reason === 'needs-input' ? `${e.title} needs your input` : e.reason === 'finished' ? `${e.title} finished` : `${e.title}: feedback not confirmed`;
+      notify(title, e.detail, () => openTaskById(e.taskId));
     });
   }, [api, settings.settings?.notifications, openTaskById]);
 
@@ -165,19 +167,19 @@ function Cockpit({ api }: { api: Api }) {
     [actions, openTaskById],
   );
 
-  // Ctrl/Cmd-K opens the palette from anywhere, a focused terminal included: it is caught
-  // on the way down, before xterm.js would send it to the agent.
+  // The palette key is caught on the way down, before xterm.js would send it to the agent. In
+  // a terminal on Linux and Windows it is Ctrl+Shift+K, so the shell keeps its own Ctrl-K; it
+  // never replaces a dialog the user is typing in.
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'k') {
-        e.preventDefault();
-        e.stopPropagation();
-        setDialog((d) => (d === 'palette' ? null : 'palette'));
-      }
+      if (!isPaletteKey(e) || (dialog !== null && dialog !== 'palette') || flow) return;
+      e.preventDefault();
+      e.stopPropagation();
+      setDialog((d) => (d === 'palette' ? null : 'palette'));
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, []);
+  }, [dialog, flow]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -241,6 +243,7 @@ function Cockpit({ api }: { api: Api }) {
         onSelectProject={(id) => {
           setProjectId(id);
           setOpenId(null);
+          setSelectedId(null);
         }}
         onOpenRepository={() => setDialog('open-repo')}
         onNewTask={() => setDialog('new-task')}
@@ -253,15 +256,30 @@ function Cockpit({ api }: { api: Api }) {
         onPalette={() => setDialog('palette')}
         connection={state.connection}
         needsInput={needsInput}
+        askNotifications={
+          api.transport.mode === 'browser' && settings.settings?.notifications && notificationsSupported() && notificationPermission === 'default'
+            ? () => void askNotificationPermission().then(setNotificationPermission)
+            : null
+        }
       />
       {!state.loaded ? (
         <div className="empty-state">Connecting to the engine…</div>
       ) : state.projects.length === 0 ? (
         <OpenRepository api={api} variant="page" onOpened={(p) => (state.addProject(p), setProjectId(p.id))} />
       ) : view === 'grid' ? (
-        <main className={`workspace${openTask ? ' with-panel' : ''}`}>
-          <GridView tasks={inScope} channel={channel} theme={theme} scrollback={scrollback} actions={actions} onOpenTask={(id) => openTaskById(id)} />
-          {openTask && renderPanel(openTask)}
+        <main className="workspace">
+          <GridView
+            tasks={inScope}
+            channel={channel}
+            theme={theme}
+            scrollback={scrollback}
+            actions={actions}
+            onOpenTask={(id) => {
+              // One terminal, one view: the board's panel takes over from the grid's pane.
+              setView('board');
+              openTaskById(id);
+            }}
+          />
         </main>
       ) : (
         <main className={`workspace${openTask ? ' with-panel' : ''}`}>
@@ -277,6 +295,7 @@ function Cockpit({ api }: { api: Api }) {
               onMove={onMove}
               onNewTask={() => setDialog('new-task')}
               hasProject={project !== null}
+              filteredOut={inScope.length > 0}
             />
           </div>
           {openTask && renderPanel(openTask)}

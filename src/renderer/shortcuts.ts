@@ -1,4 +1,4 @@
-/** Every keyboard shortcut, in one table: the help overlay lists it, the key handler reads it. */
+/** Every keyboard shortcut, for the help overlay. The handlers live in App.tsx and keyboard.ts. */
 export interface Shortcut {
   id: string;
   keys: string;
@@ -6,7 +6,10 @@ export interface Shortcut {
 }
 
 export const SHORTCUTS: Shortcut[] = [
-  { id: 'palette', keys: 'Ctrl K', label: 'Command palette' },
+  { id: 'palette', keys: 'Ctrl K', label: 'Command palette (Ctrl Shift K inside a terminal; ⌘K on macOS)' },
+  { id: 'find', keys: 'Ctrl Shift F', label: 'Find in the terminal (⌘F on macOS)' },
+  { id: 'copy', keys: 'Ctrl Shift C / Ctrl Shift V', label: 'Copy and paste in the terminal (⌘C, ⌘V on macOS)' },
+  { id: 'link', keys: 'Ctrl click', label: 'Open a link printed in the terminal (⌘ click on macOS)' },
   { id: 'new-task', keys: 'N', label: 'New task' },
   { id: 'open-repo', keys: 'O', label: 'Open a repository' },
   { id: 'next-task', keys: 'J / ↓', label: 'Next task' },

@@ -1,19 +1,19 @@
 /** What the user can do to a task, shared by the panel's buttons, shortcuts and the palette. */
 import { useMemo, useRef } from 'react';
 import type { AgentSpec } from '../shared/agents';
-import type { Task, TaskState } from '../shared/task';
+import { STARTABLE_STATES as STARTABLE, type Task, type TaskState } from '../shared/task';
 import type { Api } from './api/client';
 
 export type TaskFlowKind = 'merge' | 'cleanup' | 'discard' | 'feedback' | 'edit';
 
-export const STARTABLE: readonly TaskState[] = ['queued', 'interrupted', 'failed', 'review', 'cancelled'];
 export const MERGEABLE: readonly TaskState[] = ['review', 'failed', 'cancelled'];
 export const FEEDBACKABLE: readonly TaskState[] = ['running', 'review', 'failed', 'interrupted', 'cancelled'];
 
 export const canStart = (t: Task): boolean => STARTABLE.includes(t.state) && !t.cleanedUp;
 export const canStop = (t: Task): boolean => t.state === 'running' || t.state === 'verifying';
 export const canMerge = (t: Task): boolean => MERGEABLE.includes(t.state) && !t.cleanedUp && t.branch !== null;
-export const canFeedback = (t: Task): boolean => FEEDBACKABLE.includes(t.state) && !t.cleanedUp && t.branch !== null;
+/** A plain shell has no one to take feedback: text typed there would run as a command. */
+export const canFeedback = (t: Task): boolean => FEEDBACKABLE.includes(t.state) && !t.cleanedUp && t.branch !== null && t.agent.profile !== 'shell';
 export const hasWorktree = (t: Task): boolean => t.worktreePath !== null && !t.cleanedUp;
 
 export interface TaskActions {
@@ -22,6 +22,7 @@ export interface TaskActions {
   openInEditor(task: Task): Promise<void>;
   openShell(task: Task): Promise<string | null>;
   archive(task: Task, archived: boolean): Promise<void>;
+  dismissFlag(task: Task, flag: 'needsInput' | 'deliveryUnconfirmed' | 'message'): Promise<void>;
   flow(kind: TaskFlowKind, task: Task): void;
 }
 
@@ -48,13 +49,18 @@ export function useTaskActions(deps: Deps): TaskActions {
       try {
         return await fn();
       } catch (err) {
-        d.toast('error', what, (err as Error).message);
+        // The reason's first sentence is the toast; all of it is one click away.
+        const message = (err as Error).message;
+        const first = message.split(/(?<=[.;:])\s/)[0] ?? message;
+        d.toast('error', `${what}: ${first}`, first.length < message.length ? message : undefined);
         return null;
       }
     };
     return {
       start: async (task, agent) => {
-        const t = await guard('Could not start', () => api().call('tasks.start', agent ? { taskId: task.id, agent } : { taskId: task.id }));
+        // Creating a worktree on a big repository takes a moment: say that something is happening.
+        if (!task.worktreePath) d.toast('info', `Starting “${task.title}”: creating its branch and worktree…`);
+        const t = await guard(`Could not start “${task.title}”`, () => api().call('tasks.start', agent ? { taskId: task.id, agent } : { taskId: task.id }));
         if (t) d.onTaskChanged(t);
       },
       stop: async (task) => {
@@ -78,6 +84,10 @@ export function useTaskActions(deps: Deps): TaskActions {
           d.onTaskChanged(t);
           d.toast('info', archived ? `“${task.title}” archived. Show archived tasks from the board’s filter.` : `“${task.title}” is back on the board.`);
         }
+      },
+      dismissFlag: async (task, flag) => {
+        const t = await guard('Could not dismiss', () => api().call('tasks.dismissFlag', { taskId: task.id, flag }));
+        if (t) d.onTaskChanged(t);
       },
       flow: (kind, task) => d.openFlow(kind, task),
     };

@@ -52,4 +52,4 @@ export const TERMINAL_THEMES: Record<ThemeName, ITheme> = {
   },
 };
 
-export const MONACO_THEMES: Record<ThemeName, string> = { dark: 'vs-dark', light: 'vs' };
+export const MONACO_THEMES: Record<ThemeName, string> = { dark: 'switchyard-dark', light: 'switchyard-light' };

@@ -37,6 +37,9 @@ const STATE_COLUMN: Record<TaskState, Column> = {
   cancelled: 'done',
 };
 
+/** States from which an agent can be started (or started again). */
+export const STARTABLE_STATES: readonly TaskState[] = ['queued', 'interrupted', 'failed', 'review', 'cancelled'];
+
 export function columnOf(state: TaskState): Column {
   return STATE_COLUMN[state];
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ParsedInput } from '../../shared/contract';
 import { SwitchyardError } from '../../shared/errors';
 import type { SessionInfo } from '../../shared/ptyd-protocol';
-import type { Task, TaskState } from '../../shared/task';
+import { STARTABLE_STATES, type Task, type TaskState } from '../../shared/task';
 import { isCustomAgent, type AgentSpec } from '../../shared/agents';
 import { buildLaunch } from '../agents/profiles';
 import { typePromptWhenReady } from '../agents/type-prompt';
@@ -21,7 +21,6 @@ import { LIVE_STATES } from './lifecycle';
 
 type Exit = { exitCode: number | null; signal: number | null };
 
-const STARTABLE: readonly TaskState[] = ['queued', 'interrupted', 'failed', 'review', 'cancelled'];
 
 export interface StartOptions {
   /** Start with this agent instead of the task's own (which it then becomes). */
@@ -72,7 +71,7 @@ export class TaskRunner {
     const { store } = this.ctx;
     let task = store.task(taskId);
     if (LIVE_STATES.includes(task.state)) throw new SwitchyardError('bad-state', 'the task is already running');
-    if (!STARTABLE.includes(task.state)) throw new SwitchyardError('bad-state', `a task that is ${task.state} cannot be started`);
+    if (!STARTABLE_STATES.includes(task.state)) throw new SwitchyardError('bad-state', `a task that is ${task.state} cannot be started`);
     if (task.cleanedUp) throw new SwitchyardError('bad-state', 'the task’s worktree was removed; create a new task instead');
     const project = store.project(task.projectId);
     const ptyd = this.ctx.requirePtyd();

@@ -28,6 +28,8 @@ interface Props {
   onMove(task: Task, move: BoardMove): void;
   onNewTask(): void;
   hasProject: boolean;
+  /** Tasks exist, but the filters hide them all. */
+  filteredOut: boolean;
 }
 
 const EMPTY_HINT: Record<Column, string> = {
@@ -52,12 +54,19 @@ export function Board(p: Props) {
 
   return (
     <section className="board" aria-label="Task board">
-      {p.tasks.length === 0 && (
+      {p.tasks.length === 0 && p.filteredOut && (
         <div className="board-empty">
-          <p>{p.hasProject ? 'No tasks here yet.' : 'No tasks in any project yet.'}</p>
-          <button className="btn btn-primary" onClick={p.onNewTask} disabled={!p.hasProject}>
-            Create a task <kbd>N</kbd>
-          </button>
+          <p>No task matches the filters above.</p>
+        </div>
+      )}
+      {p.tasks.length === 0 && !p.filteredOut && (
+        <div className="board-empty">
+          <p>{p.hasProject ? 'No tasks here yet.' : 'No tasks in any project yet. Pick a project to create one.'}</p>
+          {p.hasProject && (
+            <button className="btn btn-primary" onClick={p.onNewTask}>
+              Create a task <kbd>N</kbd>
+            </button>
+          )}
         </div>
       )}
       {COLUMNS.map((col) => (
@@ -95,8 +104,12 @@ function BoardColumn(p: ColumnProps) {
   });
   const droppable = p.dragging !== null && moveFor(p.dragging, col) !== null;
 
-  // Keep the selected card in view when it is chosen by keyboard.
+  // Keep the selected card in view when the selection moves (not on every update, which would
+  // yank a column the user is scrolling).
+  const lastSelected = useRef<string | null>(null);
   useEffect(() => {
+    if (p.selectedId === lastSelected.current) return;
+    lastSelected.current = p.selectedId;
     const i = tasks.findIndex((t) => t.id === p.selectedId);
     if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
   }, [p.selectedId, tasks, virtualizer]);

@@ -1,4 +1,4 @@
-/** A modal dialog: focus moves in once, Escape closes, the page behind is inert. */
+/** A modal dialog: focus moves in once, Escape closes, a click outside closes. */
 import { useEffect, useRef, type ReactNode } from 'react';
 
 interface Props {

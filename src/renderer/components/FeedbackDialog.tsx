@@ -2,7 +2,7 @@
  * Feedback for the agent. A running agent gets it typed in and submitted; an agent that has
  * exited is restarted in the same worktree with it as its prompt. Either way the task runs again.
  */
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { Task } from '../../shared/task';
 import type { Api } from '../api/client';
 import { useToast } from '../toasts';
@@ -15,9 +15,12 @@ export function FeedbackDialog({ api, task, onClose }: { api: Api; task: Task; o
   const [error, setError] = useState<string | null>(null);
   const running = task.state === 'running' || task.state === 'verifying';
 
+  // A double Ctrl+Enter must not send twice: the state update comes a render too late.
+  const inFlight = useRef(false);
   const send = async (e?: FormEvent): Promise<void> => {
     e?.preventDefault();
-    if (!message.trim()) return;
+    if (inFlight.current || !message.trim()) return;
+    inFlight.current = true;
     setBusy(true);
     setError(null);
     try {
@@ -31,6 +34,7 @@ export function FeedbackDialog({ api, task, onClose }: { api: Api; task: Task; o
     } catch (err) {
       setError((err as Error).message);
       setBusy(false);
+      inFlight.current = false;
     }
   };
 
@@ -40,7 +44,7 @@ export function FeedbackDialog({ api, task, onClose }: { api: Api; task: Task; o
         className="new-task"
         onSubmit={(e) => void send(e)}
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void send();
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !busy) void send();
         }}
       >
         <p className="muted">

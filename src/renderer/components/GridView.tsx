@@ -32,12 +32,20 @@ interface Props {
 }
 
 export function GridView({ tasks, channel, theme, scrollback, actions, onOpenTask }: Props) {
-  const live = useMemo(() => tasks.filter((t) => t.sessionId && !t.cleanedUp && ['running', 'verifying', 'interrupted'].includes(t.state)), [tasks]);
-  const [size, setSize] = useState<GridSize>(() => (live.length <= 1 ? 1 : live.length <= 2 ? 2 : live.length <= 4 ? 4 : live.length <= 6 ? 6 : 9));
+  // Running agents first, then the ones that just finished (their last screen is worth a look).
+  const live = useMemo(() => {
+    const rank = (t: Task): number => (['running', 'verifying', 'interrupted'].includes(t.state) ? 0 : 1);
+    return tasks
+      .filter((t) => t.sessionId && !t.cleanedUp && ['running', 'verifying', 'interrupted', 'review', 'failed'].includes(t.state))
+      .sort((a, b) => rank(a) - rank(b) || b.stateChangedAt - a.stateChangedAt);
+  }, [tasks]);
+  // Until the user picks a layout, the grid grows with the work.
+  const [chosenSize, setSize] = useState<GridSize | null>(null);
+  const size: GridSize = chosenSize ?? GRID_SIZES.find((n) => n >= Math.min(live.length, 9)) ?? 9;
   const [chosen, setChosen] = useState<string[] | null>(null);
   const [focused, setFocused] = useState<string | null>(null);
 
-  // By default the grid shows the running tasks, newest first; the user may pick others.
+  // By default the grid shows the live tasks above; the user may pick others.
   const shown = (chosen ?? live.map((t) => t.id)).map((id) => tasks.find((t) => t.id === id)).filter((t): t is Task => Boolean(t)).slice(0, size);
   useEffect(() => {
     if (focused && !shown.some((t) => t.id === focused)) setFocused(null);
@@ -51,11 +59,12 @@ export function GridView({ tasks, channel, theme, scrollback, actions, onOpenTas
       <div className="grid-toolbar">
         <span className="muted">Panes</span>
         {GRID_SIZES.map((n) => (
-          <button key={n} className={`btn btn-small${n === size ? ' btn-toggled' : ''}`} aria-pressed={n === size} onClick={() => setSize(n)}>
+          <button key={n} className={`btn btn-small${n === size ? ' btn-toggled' : ''}`} aria-pressed={n === size} onClick={() => setSize(n)} title={`${n} pane${n === 1 ? '' : 's'}`}>
             {n}
           </button>
         ))}
         <span className="grid-toolbar-sep" />
+        {live.length > size && <span className="muted">{live.length - size} more not shown</span>}
         <TaskPicker tasks={tasks.filter((t) => t.sessionId && !t.cleanedUp)} chosen={chosen ?? live.map((t) => t.id)} onChange={setChosen} />
       </div>
       {panes.length === 0 ? (

@@ -18,7 +18,7 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
           ))}
         </tbody>
       </table>
-      <p className="muted">Shortcuts work when no field or terminal has the keyboard. Ctrl K works everywhere.</p>
+      <p className="muted">Single keys work when no field or terminal has the keyboard; the palette key works everywhere.</p>
     </Dialog>
   );
 }

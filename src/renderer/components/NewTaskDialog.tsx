@@ -1,5 +1,5 @@
 /** Create a task: title, prompt, base branch (default: the current branch), agent, "Start now". */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { CUSTOM_PROFILE_ID, SHELL_PROFILE_ID } from '../../shared/agents';
 import type { Branches } from '../../shared/contract';
 import { PROMPT_PLACEHOLDER, type Project, type Task } from '../../shared/task';
@@ -65,8 +65,12 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
     );
   }, [api, project.id]);
 
+  // A double Ctrl+Enter must not send twice: the state update comes a render too late.
+  const inFlight = useRef(false);
   const submit = async (e?: FormEvent): Promise<void> => {
     e?.preventDefault();
+    if (inFlight.current) return;
+    inFlight.current = true;
     setBusy(true);
     setError(null);
     try {
@@ -77,6 +81,7 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
     } catch (err) {
       setError((err as Error).message);
       setBusy(false);
+      inFlight.current = false;
     }
   };
 
@@ -86,7 +91,7 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
         className="new-task"
         onSubmit={(e) => void submit(e)}
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !busy) void submit();
         }}
       >
         <label className="field">

@@ -1,3 +1,4 @@
+import { BUILTIN_PROFILES } from '../../shared/agent-catalog';
 import { isCustomAgent } from '../../shared/agents';
 import { parseCommandLine } from '../../shared/command-line';
 import type { Project, Task } from '../../shared/task';
@@ -5,7 +6,7 @@ import { timeAgo } from '../format';
 import { StateBadge } from './StateBadge';
 
 export function agentLabel(task: Task): string {
-  if (!isCustomAgent(task.agent)) return AGENT_NAMES[task.agent.profile] ?? task.agent.profile;
+  if (!isCustomAgent(task.agent)) return AGENT_NAMES.get(task.agent.profile) ?? task.agent.profile;
   try {
     const [exe, ...args] = parseCommandLine(task.agent.command);
     const name = exe?.split('/').pop() || 'Custom';
@@ -19,16 +20,7 @@ export function agentLabel(task: Task): string {
 
 const INTERPRETERS = ['node', 'python', 'python3', 'bash', 'sh', 'zsh', 'deno', 'bun', 'ruby', 'perl'];
 
-const AGENT_NAMES: Record<string, string> = {
-  shell: 'Shell',
-  claude: 'Claude Code',
-  codex: 'Codex',
-  gemini: 'Gemini CLI',
-  opencode: 'OpenCode',
-  aider: 'Aider',
-  amp: 'Amp',
-  'cursor-agent': 'Cursor Agent',
-};
+const AGENT_NAMES = new Map(BUILTIN_PROFILES.map((p) => [p.id, p.name]));
 
 /** A two-letter monogram stands in for the agent's icon. */
 function agentMonogram(label: string): string {
@@ -76,6 +68,11 @@ export function TaskCard({ task, project, selected, open, onSelect, onOpen, onDr
         <div className="card-flags">
           {needsInput && <span className="flag flag-input" title={task.flags.message ?? 'The agent is waiting for you'}>● Needs input</span>}
           {task.flags.deliveryUnconfirmed && <span className="flag flag-warn">Feedback not confirmed</span>}
+        </div>
+      )}
+      {task.flags.message && !needsInput && (
+        <div className="card-message" title={task.flags.message}>
+          {task.flags.message}
         </div>
       )}
       <div className="card-meta">

@@ -58,7 +58,14 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
           <h2 className="panel-title" title={task.title}>
             {task.title}
           </h2>
-          {task.flags.needsInput && <span className="flag flag-input">● Needs input</span>}
+          {task.flags.needsInput && (
+            <span className="flag flag-input">
+              ● Needs input
+              <button className="flag-dismiss" aria-label="Dismiss needs input" title="Dismiss" onClick={() => void actions.dismissFlag(task, 'needsInput')}>
+                ×
+              </button>
+            </span>
+          )}
           <StateBadge state={task.state} exitCode={task.exitCode} />
           <button className="btn btn-icon" onClick={onClose} aria-label="Close task (Esc)" title="Close (Esc)">
             ×
@@ -84,7 +91,10 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
         </div>
         {task.flags.deliveryUnconfirmed && (
           <div className="panel-warning" role="alert">
-            Your last feedback was typed into the agent, but it was not seen to take it. Look at the terminal; press Enter there if the text is still waiting.
+            <span>Your last feedback was typed into the agent, but it was not seen to take it. Look at the terminal; press Enter there if the text is still waiting.</span>
+            <button className="btn btn-small btn-ghost" onClick={() => void actions.dismissFlag(task, 'deliveryUnconfirmed')}>
+              Dismiss
+            </button>
           </div>
         )}
         <div className="panel-actions">

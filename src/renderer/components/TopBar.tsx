@@ -1,6 +1,7 @@
 import type { Project } from '../../shared/task';
 import type { ConnectionState } from '../api/transport';
 import type { ThemeName } from '../theme';
+import { modKey } from '../keyboard';
 
 export const ALL_PROJECTS = '*';
 
@@ -21,6 +22,8 @@ interface Props {
   onPalette(): void;
   connection: ConnectionState;
   needsInput: number;
+  /** Browser mode, notifications on, but the browser has not been asked yet. */
+  askNotifications: (() => void) | null;
 }
 
 export function TopBar(p: Props) {
@@ -66,14 +69,19 @@ export function TopBar(p: Props) {
           ● {p.needsInput} need{p.needsInput === 1 ? 's' : ''} input
         </span>
       )}
+      {p.askNotifications && (
+        <button className="btn btn-ghost btn-small" onClick={p.askNotifications} title="Let this browser tab tell you when a task needs input or finishes">
+          Enable notifications
+        </button>
+      )}
       {p.connection !== 'open' && <span className="connection-badge">{p.connection === 'connecting' ? 'Connecting…' : 'Disconnected — retrying'}</span>}
       <button className="btn btn-ghost palette-hint" onClick={p.onPalette} title="Command palette">
-        Search or run… <kbd>Ctrl K</kbd>
+        Search or run… <kbd>{modKey()} K</kbd>
       </button>
       <button className="btn btn-ghost" onClick={p.onOpenRepository} title="Open a repository (O)">
         Open repository
       </button>
-      <button className="btn btn-primary" onClick={p.onNewTask} disabled={!p.project} title="New task (N)">
+      <button className="btn btn-primary" onClick={p.onNewTask} disabled={!p.project} title={p.project ? 'New task (N)' : 'Pick a project to create a task in'}>
         + New task <kbd>N</kbd>
       </button>
       <button className="btn btn-icon" onClick={p.onHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">

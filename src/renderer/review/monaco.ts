@@ -12,4 +12,18 @@ import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 
 self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 
+// The diff sits on the app's own backgrounds, not Monaco's stock grey.
+monaco.editor.defineTheme('switchyard-dark', {
+  base: 'vs-dark',
+  inherit: true,
+  rules: [],
+  colors: { 'editor.background': '#0f1115', 'editorGutter.background': '#0f1115', 'diffEditor.insertedTextBackground': '#3fb27f33', 'diffEditor.removedTextBackground': '#f0616d33' },
+});
+monaco.editor.defineTheme('switchyard-light', {
+  base: 'vs',
+  inherit: true,
+  rules: [],
+  colors: { 'editor.background': '#ffffff', 'editorGutter.background': '#fbfbfc', 'diffEditor.insertedTextBackground': '#1f883d22', 'diffEditor.removedTextBackground': '#cf222e22' },
+});
+
 export { monaco };

@@ -10,6 +10,7 @@ import { SearchAddon } from '@xterm/addon-search';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { openExternalLink } from './links';
+import { isMac } from '../keyboard';
 import { FLOW_ACK_EVERY, type TerminalServerMessage } from '../../shared/terminal';
 import type { TerminalChannel } from './channel';
 
@@ -21,7 +22,6 @@ export interface AttachedTerminalEvents {
   scrollback?: number;
 }
 
-const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
 
 export class AttachedTerminal {
   readonly term: Terminal;
@@ -60,7 +60,12 @@ export class AttachedTerminal {
     // Wide characters and emoji measured as the agents' own terminals measure them.
     this.term.loadAddon(new Unicode11Addon());
     this.term.unicode.activeVersion = '11';
-    this.term.loadAddon(new WebLinksAddon((_e, uri) => openExternalLink(uri)));
+    // A link opens on Ctrl/Cmd-click only: a plain click is for the terminal itself.
+    this.term.loadAddon(
+      new WebLinksAddon((e, uri) => {
+        if (isMac ? e.metaKey : e.ctrlKey) openExternalLink(uri);
+      }),
+    );
     this.term.attachCustomKeyEventHandler((e) => this.onKey(e));
     this.term.open(host);
     this.fitToPane();
@@ -90,8 +95,8 @@ export class AttachedTerminal {
   }
 
   /**
-   * Copy, paste and search keys: Ctrl+Shift+C/V (Cmd+C/V on macOS), Ctrl/Cmd+F. Plain Ctrl+C
-   * still goes to the agent as an interrupt.
+   * Copy, paste and search keys: Ctrl+Shift+C/V/F (Cmd+C/V/F on macOS). Plain Ctrl+C and Ctrl+F
+   * still go to the agent (interrupt, forward-char).
    */
   private onKey(e: KeyboardEvent): boolean {
     if (e.type !== 'keydown') return true;
@@ -105,7 +110,7 @@ export class AttachedTerminal {
       void navigator.clipboard?.readText().then((text) => text && this.term.paste(text));
       return false;
     }
-    if ((isMac ? e.metaKey : e.ctrlKey) && key === 'f') {
+    if (mod && key === 'f') {
       this.events.onSearchRequest?.();
       return false;
     }
