@@ -42,5 +42,5 @@ test('agent profiles: detection, an override for this repository, and choosing i
   await page.getByLabel('Prompt').fill('explain "this" repo');
   await page.screenshot({ path: path.join(ARTIFACTS, 'new-task-agents.png') });
   await page.getByRole('button', { name: 'Create and start' }).click();
-  await expect.poll(() => (fs.existsSync(argvFile) ? fs.readFileSync(argvFile, 'utf8') : '')).toBe('explain "this" repo\n');
+  await expect.poll(() => (fs.existsSync(argvFile) ? fs.readFileSync(argvFile, 'utf8') : '')).toBe('--\nexplain "this" repo\n');
 });

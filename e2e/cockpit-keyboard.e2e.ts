@@ -27,8 +27,10 @@ test('the command palette and keyboard navigation reach every task and action', 
   await page.keyboard.press('s');
   await expect(page.locator('.column-review .card', { hasText: first })).toBeVisible({ timeout: 20_000 });
 
-  // The palette finds a task by name and opens it.
-  await page.keyboard.press('Control+k');
+  // The palette finds a task by name and opens it. The started task's terminal has the keyboard,
+  // where Ctrl-K belongs to the shell: Ctrl+Shift+K opens the palette there.
+  await expect(page.locator('.terminal-host textarea')).toBeFocused();
+  await page.keyboard.press('Control+Shift+K');
   const input = page.getByLabel('Command');
   await expect(input).toBeFocused();
   await input.fill(second);
