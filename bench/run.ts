@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as pty from 'node-pty';
-import { listChanges, snapshotWorktree } from '../src/engine/git/diff';
+import { listChanges, readSide, snapshotWorktree } from '../src/engine/git/diff';
 import { connectOrStartPtyd, ptydPaths } from '../src/engine/ptyd/launcher';
 import { FLOW_ACK_EVERY } from '../src/shared/terminal';
 
@@ -62,6 +62,32 @@ async function benchDiff(): Promise<Record<string, number>> {
     git(wt, 'status', '--porcelain', '--untracked-files=all');
   });
   return { files_in_repo: 3000, committed_changes: 500, uncommitted_changes: 150, switchyard_ms: round(ours), raw_git_ms: round(raw), ratio: round(ours / raw) };
+}
+
+/** Listing a 1,000-file change and opening its first file, as the review view does. */
+async function benchReviewOpen(): Promise<Record<string, number>> {
+  const repo = path.join(tmp, 'review-repo');
+  fs.mkdirSync(repo);
+  git(repo, 'init', '-q', '-b', 'main');
+  git(repo, 'config', 'user.email', 'b@example.com');
+  git(repo, 'config', 'user.name', 'Bench');
+  fs.writeFileSync(path.join(repo, 'README.md'), 'x\n');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'base');
+  git(repo, 'checkout', '-qb', 'task');
+  for (let i = 0; i < 1000; i++) fs.writeFileSync(path.join(repo, `f${String(i).padStart(4, '0')}.ts`), `export const v${i} = ${i};\n`.repeat(30));
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'a thousand files');
+  const ours = await time(async () => {
+    const files = await listChanges(repo, 'main', 'task');
+    const first = files[0]!;
+    await Promise.all([readSide(repo, 'main', first.path), readSide(repo, 'task', first.path)]);
+  });
+  const raw = await time(() => {
+    const first = git(repo, 'diff', '--name-status', 'main', 'task').split('\n')[0]!.split('\t')[1]!;
+    git(repo, 'show', `task:${first}`);
+  });
+  return { files: 1000, switchyard_ms: round(ours), raw_git_ms: round(raw), ratio: round(ours / raw) };
 }
 
 const FLOOD_BYTES = 40 * 1024 * 1024;
@@ -118,6 +144,7 @@ function round(n: number): number {
 }
 
 const diff = await benchDiff();
+const reviewOpen = await benchReviewOpen();
 const raw = await rawPtyRead();
 const viaPtyd = await ptydRead();
 const rawMBs = raw.bytes / 1e6 / (raw.ms / 1000);
@@ -126,6 +153,7 @@ const results = {
   date: new Date().toISOString(),
   machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
   review_listing: diff,
+  review_list_and_open_first_of_1000: reviewOpen,
   terminal_throughput: {
     bytes: viaPtyd.bytes,
     // Live bytes plus catch-up snapshots, as the subscriber received them.

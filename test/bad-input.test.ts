@@ -241,7 +241,7 @@ describe('creating and starting a task with bad input', () => {
       ['目录/新 文件.md', 'added'],
     ]);
     const side = await engine.fileContents({ taskId: task.id, group: 'committed', path: '目录/新 文件.md', oldPath: null });
-    expect(side.modified).toEqual({ kind: 'text', text: '你好\n' });
+    expect(side.modified).toMatchObject({ kind: 'text', text: '你好\n' });
 
     const merged = await engine.merge(task.id, false);
     expect(merged).toMatchObject({ status: 'merged', updatedCheckout: repo, cleanup: { status: 'removed' } });

@@ -43,7 +43,7 @@ describe('removing a task’s worktree and branch', () => {
     expect(fs.readFileSync(`${task.worktreePath}/b.txt`, 'utf8')).toBe('b edited, not committed\n');
     expect(engine.store.task(task.id).cleanedUp).toBe(false);
 
-    expect(await engine.cleanup(task.id, true)).toEqual({ status: 'removed', ignoredRemoved: [] });
+    expect(await engine.cleanup(task.id, true, task.branch!)).toEqual({ status: 'removed', ignoredRemoved: [] });
     expect(fs.existsSync(task.worktreePath!)).toBe(false);
     expect(worktreeListed(repo, task.worktreePath!)).toBe(false);
     expect(branchExists(repo, task.branch!)).toBe(false);
@@ -96,7 +96,7 @@ describe('removing a task’s worktree and branch', () => {
     const ask = await engine.cleanup(task.id, false);
     expect(ask).toEqual({ status: 'needs-confirmation', lost: { uncommitted: [], unmergedCommits: [{ sha: detached, subject: 'made while detached' }] } });
     expect(fs.existsSync(task.worktreePath!)).toBe(true);
-    expect(await engine.cleanup(task.id, true)).toEqual({ status: 'removed', ignoredRemoved: [] });
+    expect(await engine.cleanup(task.id, true, task.branch!)).toEqual({ status: 'removed', ignoredRemoved: [] });
   });
 
   it('removes without asking when nothing would be lost', async () => {
@@ -121,7 +121,7 @@ describe('removing a task’s worktree and branch', () => {
     const engine = await startEngine();
     const project = await engine.openProject(repo);
     const task = await engine.createTask({ projectId: project.id, title: 'Busy', prompt: '', agent: { profile: 'custom', command: scriptedAgent([{ hang: true }]) }, startNow: true });
-    await expect(engine.cleanup(task.id, true)).rejects.toMatchObject({ code: 'bad-state' });
+    await expect(engine.cleanup(task.id, true, task.branch!)).rejects.toMatchObject({ code: 'bad-state' });
     expect(fs.existsSync(task.worktreePath!)).toBe(true);
     expect(branchExists(repo, task.branch!)).toBe(true);
   });

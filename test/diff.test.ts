@@ -86,7 +86,8 @@ describe('the diff of a task against its merge base', () => {
     const side = (group: 'committed' | 'uncommitted', p: string, oldPath: string | null = null) =>
       engine.fileContents({ taskId: task.id, group, path: p, oldPath });
     expect(await side('committed', 'data.bin')).toMatchObject({ original: { kind: 'binary', size: 300 }, modified: { kind: 'binary', size: 300 } });
-    expect(await side('committed', 'img/logo.png')).toMatchObject({ original: { kind: 'absent' }, modified: { kind: 'binary', size: 120 } });
+    // An image shows before and after, from its bytes.
+    expect(await side('committed', 'img/logo.png')).toMatchObject({ original: { kind: 'absent' }, modified: { kind: 'image', size: 120, mime: 'image/png' } });
     expect(await side('committed', 'gone.txt')).toMatchObject({ original: { kind: 'text', text: lines(3, 'gone') }, modified: { kind: 'absent' } });
     expect(await side('committed', 'edited.txt', 'moved-and-edited.txt')).toMatchObject({
       original: { kind: 'text', text: lines(20, 'edited') },
@@ -122,8 +123,8 @@ describe('the diff of a task against its merge base', () => {
     // Against main's tip it would also show c.txt deleted and line 10 reverted; against the merge base it is only the task's work.
     expect(diff.committed.map((f) => [f.path, f.status, f.additions, f.deletions])).toEqual([['a.txt', 'modified', 1, 1]]);
     const contents = await engine.fileContents({ taskId: task.id, group: 'committed', path: 'a.txt', oldPath: null });
-    expect(contents.original).toEqual({ kind: 'text', text: lines(10, 'a') });
-    expect(contents.modified).toEqual({ kind: 'text', text: lines(10, 'a').replace('a line 1\n', 'task line 1\n') });
+    expect(contents.original).toMatchObject({ kind: 'text', text: lines(10, 'a') });
+    expect(contents.modified).toMatchObject({ kind: 'text', text: lines(10, 'a').replace('a line 1\n', 'task line 1\n') });
   });
 
   it('refuses file paths that climb out of the repository', async () => {

@@ -20,6 +20,12 @@ export interface EngineOptions {
   rows?: number;
   /** Extra environment for every agent process. */
   agentEnv?: Record<string, string>;
+  /** Ports tasks get their blocks from (SWITCHYARD_PORT); default 41000–49999. */
+  portRange?: { from: number; to: number };
+  /** How often automatic clean-up and the missing-worktree check run (default 10 minutes). */
+  maintenanceIntervalMs?: number;
+  /** The PATH searched for tools Switchyard runs itself, such as `gh` (default: the engine's own PATH). */
+  toolPath?: string;
 }
 
 export interface EngineContext {

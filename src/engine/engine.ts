@@ -14,16 +14,18 @@ import type { Project, Task, TaskState } from '../shared/task';
 import type { EngineContext, EngineOptions } from './context';
 import { currentBranch, inspectRepository, listBranches } from './git/repository';
 import { newId } from './ids';
-import { MergeFlow } from './merge/merge-flow';
+import { MergeFlow, type MergeOptions } from './merge/merge-flow';
 import type { PtydClient } from './ptyd/client';
 import { connectOrStartPtyd, ptydPaths } from './ptyd/launcher';
 import { Review } from './review/review';
+import { ReviewNotes } from './review/comments';
 import { SettingsStore } from './settings';
 import { Store } from './store/store';
 import { Supervision } from './supervision/supervision';
 import { AgentRegistry } from './agents/registry';
 import { TaskLocks } from './tasks/task-locks';
 import { TaskRunner, type StartOptions } from './tasks/runner';
+import { RepoSetup } from './repo-config/repo-setup';
 import { ShellTerminals } from './tasks/shells';
 import { TaskManager } from './tasks/manage';
 import { detectEditors } from './editors/detect';
@@ -46,6 +48,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly mergeFlow: MergeFlow;
   private readonly supervision: Supervision;
   private readonly shells: ShellTerminals;
+  private readonly repoSetup: RepoSetup;
+  private readonly notes: ReviewNotes;
   private readonly manager: TaskManager;
   private readonly settingsStore: SettingsStore;
 
@@ -73,15 +77,27 @@ export class Engine extends EventEmitter<EngineEvents> {
         return task;
       },
     };
-    this.runner = new TaskRunner(this.ctx);
+    // ---- repository config: wiring ----
+    this.repoSetup = new RepoSetup(this.ctx, options.portRange);
+    this.runner = new TaskRunner(this.ctx, this.repoSetup);
     this.review = new Review(this.ctx);
     this.shells = new ShellTerminals(this.ctx);
-    this.mergeFlow = new MergeFlow(this.ctx, this.review, (taskId) => this.shells.closeAll(taskId));
+    this.mergeFlow = new MergeFlow(
+      this.ctx,
+      this.review,
+      // Before a worktree goes: the trusted teardown runs in it (reported, never blocking), then its terminals close.
+      async (taskId) => {
+        await this.repoSetup.teardown(taskId);
+        await this.shells.closeAll(taskId);
+      },
+      (taskId, message) => this.supervision.feedback(taskId, message),
+    );
     // ---- agents: wiring ----
     // (the agent registry lives on ctx, where the runner finds it; see agents/registry.ts)
     // ---- supervision: wiring ----
     this.supervision = new Supervision(this.ctx, this.runner);
     this.on('event', (e) => this.supervision.onEvent(e));
+    this.notes = new ReviewNotes(this.ctx, this.review, (taskId, message) => this.supervision.feedback(taskId, message));
     // ---- board and task management: wiring ----
     this.manager = new TaskManager(this.ctx, { runner: this.runner, review: this.review, mergeFlow: this.mergeFlow, shells: this.shells });
     this.on('event', (e) => this.measureWhenFinished(e));
@@ -89,6 +105,25 @@ export class Engine extends EventEmitter<EngineEvents> {
     // that printed something since last time, so idle agents cost no git work.
     this.diffStatTimer = setInterval(() => void this.measureRunning(), 30_000);
     this.diffStatTimer.unref();
+    // ---- merge: automatic clean-up and worktrees deleted outside Switchyard ----
+    this.maintenanceTimer = setInterval(() => void this.maintain(), options.maintenanceIntervalMs ?? 10 * 60_000);
+    this.maintenanceTimer.unref();
+  }
+
+  private maintenanceTimer: NodeJS.Timeout | null = null;
+  private maintaining = false;
+  /** Notices worktrees deleted behind Switchyard's back, and runs the automatic clean-up. */
+  async maintain(): Promise<void> {
+    if (this.maintaining || this.closing) return;
+    this.maintaining = true;
+    try {
+      this.mergeFlow.noticeMissingAll();
+      await this.mergeFlow.autoCleanup();
+    } catch {
+      // the next tick tries again
+    } finally {
+      this.maintaining = false;
+    }
   }
 
   private diffStatTimer: NodeJS.Timeout | null = null;
@@ -147,6 +182,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async connectPtyd(): Promise<void> {
     const client = await connectOrStartPtyd(ptydPaths(this.options.dataDir), this.options.ptydLaunch);
     client.on('exit', (session, exitCode, signal) => {
+      // A setup or teardown run being waited for; else a shell; else an agent.
+      if (this.repoSetup.onExit(session, exitCode, signal)) return;
       if (!this.shells.onExit(session, exitCode, signal)) this.runner.onSessionExit(session, exitCode, signal);
     });
     client.on('close', () => {
@@ -216,17 +253,19 @@ export class Engine extends EventEmitter<EngineEvents> {
   fileContents(input: ParsedInput<'tasks.fileContents'>): Promise<FileContents> {
     return this.review.fileContents(input);
   }
-  merge(taskId: string, commitUncommitted: boolean, expectedFiles?: string[]): Promise<MergeResult> {
-    return this.mergeFlow.merge(taskId, commitUncommitted, expectedFiles);
+  merge(taskId: string, commitUncommitted: boolean, expectedFiles?: string[], more: Omit<MergeOptions, 'commitUncommitted' | 'expectedFiles'> = {}): Promise<MergeResult> {
+    return this.mergeFlow.merge(taskId, { commitUncommitted, expectedFiles, ...more });
   }
-  cleanup(taskId: string, confirmLoss: boolean): Promise<CleanupResult> {
-    return this.mergeFlow.cleanup(taskId, confirmLoss);
+  /** Deleting commits that exist on no other branch needs `confirmBranch`, the branch name as typed. */
+  cleanup(taskId: string, confirmLoss: boolean, confirmBranch?: string): Promise<CleanupResult> {
+    return this.mergeFlow.cleanup(taskId, { confirmLoss, confirmBranch, requireTypedBranch: true });
   }
 
   // ---- the contract ----
 
   handlers(): Handlers {
     return {
+      ...this.mergeHandlers(),
       'app.info': async () => ({
         version: this.options.version ?? '0.0.0',
         dataDir: this.options.dataDir,
@@ -238,15 +277,25 @@ export class Engine extends EventEmitter<EngineEvents> {
       'projects.list': async () => this.store.projects(),
       'projects.open': (i) => this.openProject(i.path),
       'projects.branches': (i) => this.branches(i.projectId),
-      'tasks.list': async (i) => this.store.tasks(i.projectId),
+      'tasks.list': async (i) => {
+        this.mergeFlow.noticeMissingAll(i.projectId);
+        return this.store.tasks(i.projectId);
+      },
       'tasks.create': (i) => this.createTask(i),
       'tasks.start': (i) => this.startTask(i.taskId, { agent: i.agent, resume: i.resume }),
       'tasks.stop': (i) => this.stopTask(i.taskId),
       'tasks.events': async (i) => this.store.events(i.taskId),
-      'tasks.diff': (i) => this.diff(i.taskId),
+      'tasks.diff': (i) => this.review.diff(i.taskId, i.against),
+      'tasks.commits': (i) => this.review.commits(i.taskId),
+      'review.viewed': async (i) => this.notes.viewed(i.taskId),
+      'review.setViewed': async (i) => this.notes.setViewed(i),
+      'review.comments': async (i) => this.notes.list(i.taskId),
+      'review.addComment': (i) => this.notes.add(i),
+      'review.deleteComment': async (i) => this.notes.remove(i.taskId, i.commentId),
+      'review.sendComments': (i) => this.notes.send(i.taskId),
       'tasks.fileContents': (i) => this.fileContents(i),
-      'tasks.merge': (i) => this.merge(i.taskId, i.commitUncommitted, i.expectedFiles),
-      'tasks.cleanup': (i) => this.cleanup(i.taskId, i.confirmLoss),
+      'tasks.merge': (i) => this.merge(i.taskId, i.commitUncommitted, i.expectedFiles, { strategy: i.strategy, target: i.target, message: i.message }),
+      'tasks.cleanup': (i) => this.cleanup(i.taskId, i.confirmLoss, i.confirmBranch),
       // ---- agents: profiles, detection, overrides ----
       'agents.list': (i) => this.ctx.agents.list(i.projectId ? this.store.project(i.projectId).path : null),
       'agents.refresh': (i) => {
@@ -262,7 +311,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       // ---- board and task management ----
       'tasks.update': (i) => this.manager.update(i),
       'tasks.archive': async (i) => this.manager.archive(i.taskId, i.archived),
-      'tasks.discard': (i) => this.manager.discard(i.taskId, i.confirmLoss),
+      'tasks.discard': (i) => this.manager.discard(i.taskId, i.confirmLoss, i.confirmBranch),
       'tasks.runs': async (i) => this.store.runs(i.taskId),
       'tasks.terminals': async (i) => this.shells.list(i.taskId),
       'tasks.openShell': (i) => this.shells.open(i.taskId),
@@ -272,6 +321,9 @@ export class Engine extends EventEmitter<EngineEvents> {
       },
       'tasks.refreshDiffStat': (i) => this.manager.refreshDiffStat(i.taskId),
       'editors.list': async () => detectEditors(),
+      // ---- repository config: trust, setup, ports ----
+      'projects.config': (i) => this.repoSetup.view(i.projectId, i.branch),
+      'projects.trustConfig': (i) => this.repoSetup.trust(i.projectId, i.hash, i.branch),
       'tasks.openInEditor': (i) => {
         const task = this.store.task(i.taskId);
         if (!task.worktreePath || task.cleanedUp) throw new SwitchyardError('bad-state', 'the task has no worktree to open; start it first');
@@ -280,10 +332,45 @@ export class Engine extends EventEmitter<EngineEvents> {
     };
   }
 
+  /** Runs the automatic clean-up now (as its timer does), as of `now`; returns the tasks cleaned up. */
+  autoCleanup(now?: number): Promise<string[]> {
+    return this.mergeFlow.autoCleanup(now);
+  }
+
+  // ---- merge: strategies, preview, conflicts, remotes (handlers) ----
+  private mergeHandlers(): Pick<
+    Handlers,
+    | 'tasks.mergePreview'
+    | 'tasks.conflictContents'
+    | 'tasks.rebaseOntoBase'
+    | 'tasks.sendConflictsToAgent'
+    | 'projects.mergeStrategy'
+    | 'projects.setMergeStrategy'
+    | 'tasks.diskUsage'
+    | 'tasks.cleanupMany'
+    | 'tasks.push'
+    | 'tasks.createPullRequest'
+  > {
+    const m = this.mergeFlow;
+    return {
+      'tasks.mergePreview': (i) => m.preview(i.taskId, i.target),
+      'tasks.conflictContents': (i) => m.conflictContents(i.taskId, i.path, i.target),
+      'tasks.rebaseOntoBase': (i) => m.rebaseOntoBase(i.taskId, i.target),
+      'tasks.sendConflictsToAgent': (i) => m.sendConflictsToAgent(i.taskId),
+      'projects.mergeStrategy': async (i) => m.strategyFor(i.projectId),
+      'projects.setMergeStrategy': async (i) => m.setStrategy(i.projectId, i.strategy),
+      'tasks.diskUsage': (i) => m.diskUsage(i.projectId),
+      'tasks.cleanupMany': (i) => m.cleanupMany(i.taskIds),
+      'tasks.push': (i) => m.push(i.taskId),
+      'tasks.createPullRequest': (i) => m.createPullRequest(i.taskId, i),
+    };
+  }
+
   /** Closes the engine. Agents keep running in ptyd unless `stopPtyd` is set. */
   async close(opts: { stopPtyd?: boolean } = {}): Promise<void> {
     this.closing = true;
     if (this.diffStatTimer) clearInterval(this.diffStatTimer);
+    if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
     await this.supervision.close();
     const client = this.ptyd;
     this.ptyd = null;

@@ -23,6 +23,7 @@ export function defaultSettings(dataDir: string): Settings {
     needsInputQuietMs: 8000,
     editor: null,
     editorCommand: null,
+    autoCleanupDays: null,
   };
 }
 

@@ -23,6 +23,7 @@ import { EditTaskDialog } from './components/EditTaskDialog';
 import { GridView } from './components/GridView';
 import { HelpOverlay } from './components/HelpOverlay';
 import { CommandPalette, type PaletteItem } from './components/CommandPalette';
+import { ConfigTrust } from './components/ConfigTrust';
 
 const PROJECT_KEY = 'switchyard.project';
 const VIEW_KEY = 'switchyard.view';
@@ -284,6 +285,7 @@ function Cockpit({ api }: { api: Api }) {
       ) : (
         <main className={`workspace${openTask ? ' with-panel' : ''}`}>
           <div className="board-area">
+            <ConfigTrust api={api} projectId={project?.id ?? null} refreshKey={state.connection} />
             <BoardToolbar filters={filters} onChange={setFilters} total={inScope.length} shown={boardTasks.length} />
             <Board
               tasks={boardTasks}

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { AgentSpec } from './agents';
-import type { ChangedFile, FileContents, TaskDiff } from './diff';
+import type { ChangedFile, CommitInfo, FileContents, ReviewComment, TaskDiff } from './diff';
 import type { Project, Run, Task, TaskEvent, TaskMessage, TerminalInfo } from './task';
 import { agentOverridesSchema, agentSpecSchema, type AgentList, type AgentOverridesView } from './agents';
 import type { ErrorPayload } from './errors';
@@ -55,6 +55,8 @@ export interface Settings {
   editor: string | null;
   /** A custom editor command line; {path} becomes the worktree path as one argument. */
   editorCommand: string | null;
+  /** Remove the worktrees of done tasks this many days after they finished, under the clean-up rules; null: never. */
+  autoCleanupDays: number | null;
 }
 
 export const settingsPatchSchema = z
@@ -67,6 +69,7 @@ export const settingsPatchSchema = z
     needsInputQuietMs: z.number().int().min(1000).max(600_000),
     editor: z.string().min(1).max(64).nullable(),
     editorCommand: z.string().trim().min(1).max(8192).nullable(),
+    autoCleanupDays: z.number().int().min(1).max(3650).nullable(),
   })
   .partial()
   .strict();
@@ -85,10 +88,63 @@ export type CleanupResult =
 
 export type MergeResult =
   /** `alreadyMerged`: the base held every commit already, so no merge commit was made. */
-  | { status: 'merged'; commit: string; alreadyMerged: boolean; baseBranch: string; updatedCheckout: string | null; cleanup: CleanupResult }
+  /** `baseBranch` is the branch merged into (the target); `strategy` how. */
+  | { status: 'merged'; commit: string; alreadyMerged: boolean; baseBranch: string; strategy: MergeStrategy; updatedCheckout: string | null; cleanup: CleanupResult }
   | { status: 'needs-commit'; files: ChangedFile[] }
   | { status: 'conflict'; files: string[] }
   | { status: 'refused'; reason: string; path: string | null };
+
+// ---- merge: strategies, preview, conflicts, remotes (types) ----
+export const MERGE_STRATEGIES = ['merge', 'squash', 'rebase'] as const;
+/** merge: a merge commit; squash: one commit on the target; rebase: the task's commits replayed onto the target, then a fast-forward. */
+export type MergeStrategy = (typeof MERGE_STRATEGIES)[number];
+
+/** What merging would do, computed from git objects without touching any checkout. */
+export interface MergePreview {
+  target: string;
+  /** The task's commits the target does not have, newest first. */
+  commits: { sha: string; subject: string; author: string; date: number }[];
+  /** Commits on the target since the task's merge base: how far the base has moved. */
+  baseMovedBy: number;
+  /** Files that would conflict (merge-tree); empty when the merge is clean. */
+  conflicts: string[];
+  /** The project's default strategy. */
+  strategyDefault: MergeStrategy;
+  /** The squash message a squash merge uses unless the user edits it. */
+  squashMessage: string;
+  /** Uncommitted files in the worktree, which merging would first ask to commit. */
+  uncommitted: string[];
+}
+
+/** The three sides of a conflicting file, read from git objects (null: absent on that side). */
+export interface ConflictContents {
+  path: string;
+  base: string | null;
+  /** The target's version. */
+  ours: string | null;
+  /** The task's version. */
+  theirs: string | null;
+  binary: boolean;
+}
+
+export type RebaseResult =
+  /** stopped: git stopped with `conflicts` unresolved; the rebase is left in the worktree to finish. */
+  { status: 'rebased' | 'up-to-date' | 'stopped'; onto: string; conflicts: string[]; output: string };
+
+export type BulkCleanupResult = { taskId: string; result: CleanupResult | { status: 'error'; message: string } }[];
+
+export interface DiskUsage {
+  taskId: string;
+  title: string;
+  path: string;
+  bytes: number;
+  /** The walk stopped at its bound; `bytes` is a lower bound. */
+  truncated: boolean;
+  state: Task['state'];
+}
+
+export type PushResult = { remote: string; branch: string; output: string };
+export type PullRequestResult = { url: string; push: PushResult };
 
 export type DiscardResult = { task: Task; cleanup: CleanupResult };
 
@@ -122,6 +178,12 @@ function call<Out>() {
 }
 
 const empty = z.object({}).strict();
+const sha = z.string().regex(/^[0-9a-f]{40}$/, 'a full commit id');
+const diffAgainstSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('merge-base') }),
+  z.object({ kind: z.literal('base-tip') }),
+  z.object({ kind: z.literal('commit'), sha }),
+]);
 const taskRef = z.object({ taskId: id }).strict();
 
 export const API = {
@@ -146,7 +208,8 @@ export const API = {
   ),
   'tasks.stop': call<Task>()(taskRef),
   'tasks.events': call<TaskEvent[]>()(taskRef),
-  'tasks.diff': call<TaskDiff>()(taskRef),
+  'tasks.diff': call<TaskDiff>()(z.object({ taskId: id, against: diffAgainstSchema.optional() }).strict()),
+  'tasks.commits': call<CommitInfo[]>()(taskRef),
   'tasks.fileContents': call<FileContents>()(
     z
       .object({
@@ -154,6 +217,7 @@ export const API = {
         group: z.enum(['committed', 'uncommitted']),
         path,
         oldPath: path.nullable(),
+        against: diffAgainstSchema.optional(),
       })
       .strict(),
   ),
@@ -164,10 +228,17 @@ export const API = {
         commitUncommitted: z.boolean(),
         /** The uncommitted files the user saw and agreed to commit. */
         expectedFiles: z.array(path).max(100_000).optional(),
+        /** Defaults to the project's default strategy. */
+        strategy: z.enum(MERGE_STRATEGIES).optional(),
+        /** The branch to merge into; defaults to the task's base branch. */
+        target: branchName.optional(),
+        /** The squash commit's (or merge commit's) message. */
+        message: z.string().trim().min(1).max(100_000).optional(),
       })
       .strict(),
   ),
-  'tasks.cleanup': call<CleanupResult>()(z.object({ taskId: id, confirmLoss: z.boolean() }).strict()),
+  /** Where commits exist on no other branch, confirming needs `confirmBranch`: the branch name, typed by the user. */
+  'tasks.cleanup': call<CleanupResult>()(z.object({ taskId: id, confirmLoss: z.boolean(), confirmBranch: branchName.optional() }).strict()),
   // ---- agents: profiles, detection, overrides ----
   /** Every profile for a repository (or globally), with what is installed. */
   'agents.list': call<AgentList>()(z.object({ projectId: id.optional() }).strict()),
@@ -193,7 +264,7 @@ export const API = {
       .strict(),
   ),
   'tasks.archive': call<Task>()(z.object({ taskId: id, archived: z.boolean() }).strict()),
-  'tasks.discard': call<DiscardResult>()(z.object({ taskId: id, confirmLoss: z.boolean() }).strict()),
+  'tasks.discard': call<DiscardResult>()(z.object({ taskId: id, confirmLoss: z.boolean(), confirmBranch: branchName.optional() }).strict()),
   'tasks.runs': call<Run[]>()(taskRef),
   'tasks.terminals': call<TerminalInfo[]>()(taskRef),
   'tasks.openShell': call<TerminalInfo>()(taskRef),
@@ -201,6 +272,51 @@ export const API = {
   'tasks.refreshDiffStat': call<Task>()(taskRef),
   'editors.list': call<DetectedEditor[]>()(empty),
   'tasks.openInEditor': call<OpenedIn>()(z.object({ taskId: id, editor: z.string().min(1).max(64).optional() }).strict()),
+  // ---- review: viewed files, comments ----
+  'review.viewed': call<Record<string, string>>()(taskRef),
+  'review.setViewed': call<null>()(z.object({ taskId: id, path, blob: z.string().max(64), viewed: z.boolean() }).strict()),
+  'review.comments': call<ReviewComment[]>()(taskRef),
+  'review.addComment': call<ReviewComment>()(
+    z
+      .object({
+        taskId: id,
+        path,
+        side: z.enum(['original', 'modified']),
+        startLine: z.number().int().min(1),
+        endLine: z.number().int().min(1),
+        revision: z.string().min(1).max(64),
+        body: z.string().trim().min(1, 'a comment needs text').max(20_000),
+      })
+      .strict(),
+  ),
+  'review.deleteComment': call<null>()(z.object({ taskId: id, commentId: z.number().int().min(1) }).strict()),
+  'review.sendComments': call<FeedbackResult>()(taskRef),
+  // ---- merge: strategies, preview, conflicts, remotes ----
+  'tasks.mergePreview': call<MergePreview>()(z.object({ taskId: id, target: branchName.optional() }).strict()),
+  'tasks.conflictContents': call<ConflictContents>()(z.object({ taskId: id, path, target: branchName.optional() }).strict()),
+  /** Starts `git rebase <target>` in the task's worktree and leaves it there to finish. */
+  'tasks.rebaseOntoBase': call<RebaseResult>()(z.object({ taskId: id, target: branchName.optional() }).strict()),
+  /** Feedback naming the conflicting files, asking the agent to rebase and resolve them. */
+  'tasks.sendConflictsToAgent': call<FeedbackResult>()(taskRef),
+  'projects.mergeStrategy': call<MergeStrategy>()(z.object({ projectId: id }).strict()),
+  'projects.setMergeStrategy': call<MergeStrategy>()(z.object({ projectId: id, strategy: z.enum(MERGE_STRATEGIES) }).strict()),
+  /** Per task with a worktree: its size on disk. */
+  'tasks.diskUsage': call<DiskUsage[]>()(z.object({ projectId: id.optional() }).strict()),
+  /** Clean-up of many tasks under the same rules; work that would be lost is never confirmed in bulk. */
+  'tasks.cleanupMany': call<BulkCleanupResult>()(z.object({ taskIds: z.array(id).min(1).max(1000) }).strict()),
+  /** Pushes the task's branch to the base's remote (or origin), setting its upstream. */
+  'tasks.push': call<PushResult>()(taskRef),
+  /** Pushes, then `gh pr create`; needs `gh` on PATH and a GitHub remote. */
+  'tasks.createPullRequest': call<PullRequestResult>()(
+    z.object({ taskId: id, title: z.string().trim().min(1).max(300).optional(), body: z.string().max(60_000).optional(), target: branchName.optional() }).strict(),
+  ),
+  // ---- repository config: trust, setup, ports ----
+  /** The committed .switchyard/config.yaml of the current branch (or `branch`), and whether that exact content is trusted. */
+  'projects.config': call<RepoConfigView>()(z.object({ projectId: id, branch: branchName.optional() }).strict()),
+  /** Trusts exactly the content with this sha256; refused if the file has changed since it was shown. */
+  'projects.trustConfig': call<RepoConfigView>()(
+    z.object({ projectId: id, hash: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex'), branch: branchName.optional() }).strict(),
+  ),
 } as const;
 
 export type Api = typeof API;
@@ -211,6 +327,24 @@ export type Output<M extends Method> = Api[M]['output'];
 
 export function isMethod(name: unknown): name is Method {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(API, name);
+}
+
+// ---- repository config: trust, setup, ports (types) ----
+/** `.switchyard/config.yaml` as committed on `ref`, for the trust prompt. */
+export interface RepoConfigView {
+  present: boolean;
+  /** The file in the main checkout, for display. */
+  path: string;
+  /** The branch (or HEAD) the content was read from. */
+  ref: string;
+  content: string | null;
+  /** sha256 of `content`: what projects.trustConfig trusts. */
+  hash: string | null;
+  trusted: boolean;
+  /** Whether it has setup or teardown commands (copy-only files need no trust). */
+  hasCommands: boolean;
+  /** Why the file cannot be used, naming the field; null when it parses. */
+  error: string | null;
 }
 
 /** Events the engine pushes to every connected UI. */

@@ -55,9 +55,13 @@ export interface TaskFlags {
   deliveryUnconfirmed: boolean;
   /** The last thing the agent reported through `switchyard notify`, if any. */
   message: string | null;
+  /** The last merge attempt conflicted in these files (empty: no conflicts). Nothing was merged. */
+  conflicts: string[];
+  /** The worktree folder was deleted outside Switchyard; the branch (and its commits) may remain. */
+  worktreeMissing: boolean;
 }
 
-export const NO_FLAGS: TaskFlags = { needsInput: false, deliveryUnconfirmed: false, message: null };
+export const NO_FLAGS: TaskFlags = { needsInput: false, deliveryUnconfirmed: false, message: null, conflicts: [], worktreeMissing: false };
 
 export interface DiffStat {
   files: number;
@@ -121,11 +125,11 @@ export interface Run {
   signal: number | null;
 }
 
-/** A terminal of a task besides its agent's: a shell in its worktree. */
+/** A terminal of a task besides its agent's: a shell in its worktree, or a setup/teardown run from .switchyard/config.yaml. */
 export interface TerminalInfo {
   sessionId: string;
   taskId: string;
-  kind: 'shell';
+  kind: 'shell' | 'setup';
   title: string;
   createdAt: number;
 }

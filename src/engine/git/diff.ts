@@ -109,15 +109,39 @@ export async function snapshotWorktree(worktreePath: string): Promise<string> {
 
 /** Files above this size are summarised rather than loaded into the diff editor. */
 export const MAX_TEXT_BYTES = 4 * 1024 * 1024;
+/** Images up to this size are shown before and after. */
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
-/** One side of a file diff, read from git objects: text, binary, too large, or absent. */
+const IMAGE_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  bmp: 'image/bmp',
+  ico: 'image/x-icon',
+};
+
+export function imageTypeOf(filePath: string): string | null {
+  const dot = filePath.lastIndexOf('.');
+  return dot >= 0 ? (IMAGE_TYPES[filePath.slice(dot + 1).toLowerCase()] ?? null) : null;
+}
+
+/** One side of a file diff, read lazily from git objects: text, image, binary, too large, or absent. */
 export async function readSide(cwd: string, rev: string, filePath: string): Promise<FileSide> {
   const spec = `${rev}:${filePath}`;
-  const size = await git(['cat-file', '-s', spec], { cwd, okCodes: [128] });
-  if (size.code !== 0) return { kind: 'absent' };
-  const bytes = Number(size.stdout.trim());
+  const id = await git(['rev-parse', '--verify', '-q', spec], { cwd, okCodes: [1, 128] });
+  if (id.code !== 0) return { kind: 'absent' };
+  const blob = id.stdout.trim();
+  const bytes = Number((await gitLine(['cat-file', '-s', blob], { cwd })).trim());
+  const mime = imageTypeOf(filePath);
+  if (mime) {
+    if (bytes > MAX_IMAGE_BYTES) return { kind: 'too-large', size: bytes };
+    const data = await gitBuffer(['cat-file', 'blob', blob], { cwd });
+    return { kind: 'image', size: bytes, mime, dataUrl: `data:${mime};base64,${data.stdout.toString('base64')}`, blob };
+  }
   if (bytes > MAX_TEXT_BYTES) return { kind: 'too-large', size: bytes };
-  const blob = await gitBuffer(['cat-file', 'blob', spec], { cwd });
-  if (blob.stdout.subarray(0, 8000).includes(0)) return { kind: 'binary', size: bytes };
-  return { kind: 'text', text: blob.stdout.toString('utf8') };
+  const data = await gitBuffer(['cat-file', 'blob', blob], { cwd });
+  if (data.stdout.subarray(0, 8000).includes(0)) return { kind: 'binary', size: bytes };
+  return { kind: 'text', text: data.stdout.toString('utf8'), blob };
 }

@@ -81,4 +81,39 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX messages_by_task ON messages(task_id);
   `,
+  // 3: review: files marked viewed, and review comments
+  `
+  CREATE TABLE viewed_files (
+    task_id TEXT NOT NULL REFERENCES tasks(id),
+    path TEXT NOT NULL,
+    blob TEXT NOT NULL,
+    PRIMARY KEY (task_id, path)
+  );
+  CREATE TABLE review_comments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id TEXT NOT NULL REFERENCES tasks(id),
+    path TEXT NOT NULL,
+    side TEXT NOT NULL,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL,
+    revision TEXT NOT NULL,
+    quote TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX review_comments_by_task ON review_comments(task_id);
+  `,
+  // 4: repository config: trusted config hashes per project; each task's ports and setup status
+  `
+  CREATE TABLE config_trust (
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    hash TEXT NOT NULL,
+    trusted_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, hash)
+  );
+  ALTER TABLE tasks ADD COLUMN port_base INTEGER;
+  ALTER TABLE tasks ADD COLUMN port_count INTEGER;
+  ALTER TABLE tasks ADD COLUMN setup_status TEXT;
+  `,
 ];

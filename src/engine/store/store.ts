@@ -5,7 +5,11 @@
 import type { AgentSpec } from '../../shared/agents';
 import { NO_FLAGS, type Project, type Task, type TaskEvent, type TaskFlags, type TaskState } from '../../shared/task';
 import { SwitchyardError } from '../../shared/errors';
+import type { ReviewComment } from '../../shared/diff';
 import type { Run, TaskMessage, TerminalInfo } from '../../shared/task';
+
+/** A review comment as stored; whether it is outdated is worked out when it is read. */
+export type StoredComment = Omit<ReviewComment, 'outdated'>;
 import { canTransition } from '../tasks/lifecycle';
 import { openDatabase, type Db } from './db';
 
@@ -317,6 +321,65 @@ export class Store {
   addNote(taskId: string, reason: string, now = Date.now()): void {
     const state = this.task(taskId).state;
     this.insertEvent(taskId, now, state, state, reason);
+  }
+
+  // review: viewed files and comments
+
+  viewedFiles(taskId: string): Record<string, string> {
+    const rows = this.db.prepare('SELECT path, blob FROM viewed_files WHERE task_id = ?').all(taskId) as { path: string; blob: string }[];
+    return Object.fromEntries(rows.map((r) => [r.path, r.blob]));
+  }
+
+  setViewed(taskId: string, path: string, blob: string | null): void {
+    if (blob === null) this.db.prepare('DELETE FROM viewed_files WHERE task_id = ? AND path = ?').run(taskId, path);
+    else this.db.prepare('INSERT INTO viewed_files (task_id, path, blob) VALUES (?, ?, ?) ON CONFLICT(task_id, path) DO UPDATE SET blob = excluded.blob').run(taskId, path, blob);
+  }
+
+  addComment(c: Omit<StoredComment, 'id' | 'status' | 'createdAt'>, now = Date.now()): number {
+    const r = this.db
+      .prepare(
+        'INSERT INTO review_comments (task_id, path, side, start_line, end_line, revision, quote, body, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(c.taskId, c.path, c.side, c.startLine, c.endLine, c.revision, c.quote, c.body, 'open', now);
+    return Number(r.lastInsertRowid);
+  }
+
+  comments(taskId: string): StoredComment[] {
+    const rows = this.db.prepare('SELECT * FROM review_comments WHERE task_id = ? ORDER BY path, start_line, id').all(taskId) as {
+      id: number;
+      task_id: string;
+      path: string;
+      side: 'original' | 'modified';
+      start_line: number;
+      end_line: number;
+      revision: string;
+      quote: string;
+      body: string;
+      status: 'open' | 'sent';
+      created_at: number;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      taskId: r.task_id,
+      path: r.path,
+      side: r.side,
+      startLine: r.start_line,
+      endLine: r.end_line,
+      revision: r.revision,
+      quote: r.quote,
+      body: r.body,
+      status: r.status,
+      createdAt: r.created_at,
+    }));
+  }
+
+  deleteComment(taskId: string, id: number): void {
+    this.db.prepare('DELETE FROM review_comments WHERE task_id = ? AND id = ?').run(taskId, id);
+  }
+
+  markCommentsSent(taskId: string, ids: number[]): void {
+    const mark = this.db.prepare("UPDATE review_comments SET status = 'sent' WHERE task_id = ? AND id = ?");
+    this.db.transaction(() => ids.forEach((id) => mark.run(taskId, id)))();
   }
 
   // settings

@@ -2,7 +2,8 @@
 import type { TaskState } from '../../shared/task';
 
 const NEXT: Record<TaskState, readonly TaskState[]> = {
-  queued: ['running', 'cancelled', 'blocked'],
+  // failed: its setup (.switchyard/config.yaml) failed before the agent started.
+  queued: ['running', 'cancelled', 'blocked', 'failed'],
   blocked: ['queued', 'cancelled'],
   running: ['review', 'failed', 'interrupted', 'cancelled', 'verifying'],
   verifying: ['review', 'failed', 'interrupted', 'cancelled'],

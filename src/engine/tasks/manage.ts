@@ -45,7 +45,7 @@ export class TaskManager {
    * Stops the agent and removes the worktree and branch; the task ends cancelled. Work that
    * exists nowhere else is only deleted after the user confirms the list of it.
    */
-  async discard(taskId: string, confirmLoss: boolean): Promise<DiscardResult> {
+  async discard(taskId: string, confirmLoss: boolean, confirmBranch?: string): Promise<DiscardResult> {
     let task = this.ctx.store.task(taskId);
     if (task.state === 'done' && task.cleanedUp) return { task, cleanup: { status: 'removed', ignoredRemoved: [] } };
     if (LIVE_STATES.includes(task.state)) {
@@ -58,7 +58,7 @@ export class TaskManager {
       return { task, cleanup: { status: 'removed', ignoredRemoved: [] } };
     }
     await this.deps.shells.closeAll(taskId);
-    const cleanup = await this.deps.mergeFlow.cleanup(taskId, confirmLoss);
+    const cleanup = await this.deps.mergeFlow.cleanup(taskId, { confirmLoss, confirmBranch, requireTypedBranch: true });
     task = this.ctx.store.task(taskId);
     if (cleanup.status === 'removed' && task.state !== 'cancelled' && task.state !== 'done') {
       task = this.ctx.taskChanged(this.ctx.store.transition(taskId, 'cancelled', 'discarded by the user'));

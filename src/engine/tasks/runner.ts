@@ -18,6 +18,7 @@ import { createWorktree, slugify } from '../git/worktrees';
 import { newId } from '../ids';
 import { isInside } from '../paths';
 import { LIVE_STATES } from './lifecycle';
+import type { RepoSetup } from '../repo-config/repo-setup';
 
 type Exit = { exitCode: number | null; signal: number | null };
 
@@ -42,7 +43,11 @@ export class TaskRunner {
    */
   private readonly starting = new Map<string, Exit | null>();
 
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(
+    private readonly ctx: EngineContext,
+    /** Repository config (.switchyard/config.yaml): copy, setup, ports. */
+    private readonly repo?: RepoSetup,
+  ) {}
 
   async createTask(input: ParsedInput<'tasks.create'>): Promise<Task> {
     const { store } = this.ctx;
@@ -84,6 +89,12 @@ export class TaskRunner {
     const resume = opts.resume === true && JSON.stringify(agent) === JSON.stringify(task.agent);
     if (opts.agent) task = store.patchTask(task.id, { agent });
 
+    // ---- repository config: trust, setup, ports ----
+    // Read, and a broken file refused, before anything is created; setup runs on a new
+    // worktree, and again at a later start if it failed or was skipped.
+    const fresh = !task.branch || !task.worktreePath;
+    const repoConfig = this.repo && (fresh || this.repo.setupPending(task.id)) ? await this.repo.load(project.path, task.baseBranch) : null;
+
     if (!task.branch || !task.worktreePath) {
       const slug = slugify(task.title);
       const branch = `sy/${slug}-${task.id.slice(0, 6)}`;
@@ -96,6 +107,12 @@ export class TaskRunner {
       task = store.patchTask(task.id, { branch, worktreePath });
     } else if (!fs.existsSync(task.worktreePath)) {
       throw new SwitchyardError('bad-state', `the task’s worktree ${task.worktreePath} is missing`);
+    }
+
+    if (this.repo) {
+      // A failed setup marks the task failed (with its log) and the agent does not start.
+      if (repoConfig && (await this.repo.prepare(task, project, repoConfig, fresh))) return store.task(task.id);
+      await this.repo.ensurePorts(task.id);
     }
 
     const worktreePath = task.worktreePath!;
@@ -154,6 +171,8 @@ export class TaskRunner {
       COLORTERM: 'truecolor',
       SWITCHYARD_TASK_ID: task.id,
       SWITCHYARD_WORKTREE: worktreePath,
+      // SWITCHYARD_PORT and SWITCHYARD_PORT_COUNT: the task's own block of ports.
+      ...this.repo?.portEnv(task.id),
       // The notify token and socket, and the `switchyard` CLI first on PATH.
       ...notifyEnv(this.ctx, task.id, base.PATH),
     };

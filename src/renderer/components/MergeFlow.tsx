@@ -26,6 +26,7 @@ interface Props {
 }
 
 export function MergeFlow({ api, task, mode, onDone }: Props) {
+  const [typed, setTyped] = useState('');
   const [step, setStep] = useState<Step>({ kind: 'working', text: mode === 'merge' ? 'Checking for conflicts…' : 'Checking what removal would lose…' });
 
   const afterCleanup = (r: CleanupResult, merged: string | null): void => {
@@ -49,10 +50,13 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
     }
   };
 
-  const cleanup = async (confirmLoss: boolean, merged: string | null): Promise<void> => {
+  const cleanup = async (confirmLoss: boolean, merged: string | null, confirmBranch?: string): Promise<void> => {
     setStep({ kind: 'working', text: mode === 'discard' ? 'Stopping the agent and removing its worktree…' : 'Removing the worktree and branch…' });
     try {
-      const r = mode === 'discard' ? (await api.call('tasks.discard', { taskId: task.id, confirmLoss })).cleanup : await api.call('tasks.cleanup', { taskId: task.id, confirmLoss });
+      const r =
+        mode === 'discard'
+          ? (await api.call('tasks.discard', { taskId: task.id, confirmLoss, confirmBranch })).cleanup
+          : await api.call('tasks.cleanup', { taskId: task.id, confirmLoss, confirmBranch });
       afterCleanup(r, merged);
     } catch (err) {
       setStep({ kind: 'error', message: (err as Error).message });
@@ -129,11 +133,19 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
               <FileList files={step.lost.unmergedCommits.map((c) => `${c.sha.slice(0, 8)}  ${c.subject}`)} />
             </>
           )}
+          {step.lost.unmergedCommits.length > 0 && (
+            <label className="field">
+              <span>
+                These commits exist on no other branch. Type <code>{task.branch}</code> to delete them.
+              </span>
+              <input value={typed} onChange={(e) => setTyped(e.target.value)} className="mono" aria-label="Branch name to confirm" spellCheck={false} />
+            </label>
+          )}
           <div className="dialog-actions">
             <button className="btn btn-primary" autoFocus onClick={close}>
               Keep them
             </button>
-            <button className="btn btn-danger" onClick={() => void cleanup(true, step.merged)}>
+            <button className="btn btn-danger" disabled={step.lost.unmergedCommits.length > 0 && typed !== task.branch} onClick={() => void cleanup(true, step.merged, typed || undefined)}>
               Delete anyway
             </button>
           </div>

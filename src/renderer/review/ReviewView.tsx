@@ -1,13 +1,21 @@
-/** The task's changes: every changed file with its status and counts, and a Monaco diff of the chosen one. */
-import { useCallback, useEffect, useState } from 'react';
-import type { ChangedFile, DiffGroup, FileContents, TaskDiff } from '../../shared/diff';
+/**
+ * Reviewing a task: what it is against (merge base, base tip, one commit), the changed files
+ * (filterable, virtualised, with "viewed" marks that survive restarts), a Monaco diff of the
+ * chosen file, review comments on lines, and "Send to agent". The prompt stays in view, so the
+ * change is judged against the spec.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { ChangedFile, CommitInfo, DiffAgainst, DiffGroup, FileContents, FileSide, ReviewComment, TaskDiff } from '../../shared/diff';
 import type { Task } from '../../shared/task';
 import type { Api } from '../api/client';
 import type { ThemeName } from '../theme';
 import { formatBytes, splitPath } from '../format';
-import { DiffEditor } from './DiffEditor';
+import { isTypingTarget } from '../keyboard';
+import { useToast } from '../toasts';
+import { DiffEditor, type DiffEditorHandle, type DiffOptions, type LineSelection } from './DiffEditor';
 
-interface Selection {
+interface Entry {
   group: DiffGroup;
   file: ChangedFile;
 }
@@ -21,150 +29,417 @@ const STATUS_LETTER: Record<ChangedFile['status'], string> = {
   typechange: 'T',
 };
 
+const OPTIONS_KEY = 'switchyard.diffOptions';
+const DEFAULT_OPTIONS: DiffOptions = { sideBySide: true, wordWrap: false, ignoreWhitespace: false, collapseUnchanged: true };
+
+function againstKey(a: DiffAgainst): string {
+  return a.kind === 'commit' ? `commit:${a.sha}` : a.kind;
+}
+
 export function ReviewView({ api, task, theme }: { api: Api; task: Task; theme: ThemeName }) {
+  const toast = useToast();
+  const [against, setAgainst] = useState<DiffAgainst>({ kind: 'merge-base' });
+  const [commits, setCommits] = useState<CommitInfo[]>([]);
   const [diff, setDiff] = useState<TaskDiff | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [selection, setSelection] = useState<Selection | null>(null);
+  const [selected, setSelected] = useState<Entry | null>(null);
   const [contents, setContents] = useState<FileContents | null>(null);
   const [loading, setLoading] = useState(false);
+  const [filter, setFilter] = useState('');
+  const [statusFilter, setStatusFilter] = useState<ChangedFile['status'] | 'all'>('all');
+  const [viewed, setViewed] = useState<Record<string, string>>({});
+  const [comments, setComments] = useState<ReviewComment[]>([]);
+  const [selection, setSelection] = useState<LineSelection | null>(null);
+  const [draft, setDraft] = useState<string | null>(null);
+  const [options, setOptions] = useState<DiffOptions>(() => ({ ...DEFAULT_OPTIONS, ...(JSON.parse(localStorage.getItem(OPTIONS_KEY) ?? '{}') as Partial<DiffOptions>) }));
+  const editorRef = useRef<DiffEditorHandle>(null);
+
+  useEffect(() => localStorage.setItem(OPTIONS_KEY, JSON.stringify(options)), [options]);
 
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      const d = await api.call('tasks.diff', { taskId: task.id });
+      const [d, v, c, cs] = await Promise.all([
+        api.call('tasks.diff', { taskId: task.id, against }),
+        api.call('review.viewed', { taskId: task.id }),
+        api.call('review.comments', { taskId: task.id }),
+        api.call('tasks.commits', { taskId: task.id }),
+      ]);
       setDiff(d);
+      setViewed(v);
+      setComments(c);
+      setCommits(cs);
       setError(null);
-      setSelection((cur) => {
-        const still = cur && (cur.group === 'committed' ? d.committed : d.uncommitted).find((f) => f.path === cur.file.path);
-        if (still && cur) return { group: cur.group, file: still };
-        const first = d.committed[0] ? { group: 'committed' as const, file: d.committed[0] } : d.uncommitted[0] ? { group: 'uncommitted' as const, file: d.uncommitted[0] } : null;
-        return first;
+      setSelected((cur) => {
+        const all: Entry[] = [...d.committed.map((file) => ({ group: 'committed' as const, file })), ...d.uncommitted.map((file) => ({ group: 'uncommitted' as const, file }))];
+        const still = cur && all.find((e) => e.group === cur.group && e.file.path === cur.file.path);
+        return still ?? all[0] ?? null;
       });
     } catch (err) {
       setError((err as Error).message);
     } finally {
       setLoading(false);
     }
-  }, [api, task.id]);
+  }, [api, task.id, against]);
 
-  // Reload when the task changes state (e.g. the agent finished, or work was committed).
+  // Reload when the task changes (the agent finished, work was committed) or the view changes.
   useEffect(() => {
     void load();
   }, [load, task.state, task.updatedAt]);
 
+  // File contents are loaded lazily, one file at a time, from git objects.
   useEffect(() => {
-    if (!selection) {
+    if (!selected) {
       setContents(null);
       return;
     }
     let live = true;
     api
-      .call('tasks.fileContents', { taskId: task.id, group: selection.group, path: selection.file.path, oldPath: selection.file.oldPath })
+      .call('tasks.fileContents', { taskId: task.id, group: selected.group, path: selected.file.path, oldPath: selected.file.oldPath, against })
       .then((c) => live && setContents(c), (err: Error) => live && setError(err.message));
     return () => {
       live = false;
     };
-  }, [api, task.id, selection, diff]);
+  }, [api, task.id, selected, against, diff]);
+
+  const entries = useMemo<Entry[]>(() => {
+    if (!diff) return [];
+    const all: Entry[] = [...diff.committed.map((file) => ({ group: 'committed' as const, file })), ...diff.uncommitted.map((file) => ({ group: 'uncommitted' as const, file }))];
+    const text = filter.trim().toLowerCase();
+    return all.filter((e) => (statusFilter === 'all' || e.file.status === statusFilter) && (!text || e.file.path.toLowerCase().includes(text)));
+  }, [diff, filter, statusFilter]);
+
+  const step = useCallback(
+    (delta: 1 | -1) => {
+      if (entries.length === 0) return;
+      const i = selected ? entries.findIndex((e) => e.group === selected.group && e.file.path === selected.file.path) : -1;
+      setSelected(entries[(i + delta + entries.length) % entries.length]!);
+    },
+    [entries, selected],
+  );
+
+  // ] and [ walk the files; . and , walk the hunks of the open file.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (isTypingTarget(e.target) && !(e.target instanceof HTMLElement && e.target.closest('.monaco-editor'))) return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === ']') step(1);
+      else if (e.key === '[') step(-1);
+      else if (e.key === '.') editorRef.current?.goToHunk('next');
+      else if (e.key === ',') editorRef.current?.goToHunk('previous');
+      else return;
+      e.preventDefault();
+      e.stopPropagation();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [step]);
+
+  const sideBlob = (c: FileContents | null): string | null => (c && (c.modified.kind === 'text' || c.modified.kind === 'image') ? c.modified.blob : null);
+  const toggleViewed = async (entry: Entry, blob: string | null, on: boolean): Promise<void> => {
+    const key = entry.file.path;
+    const apply = (viewedNow: boolean): void =>
+      setViewed((v) => {
+        const next = { ...v };
+        if (viewedNow) next[key] = blob ?? 'deleted';
+        else delete next[key];
+        return next;
+      });
+    // Shown at once; put back if the engine could not keep it.
+    apply(on);
+    try {
+      await api.call('review.setViewed', { taskId: task.id, path: key, blob: blob ?? 'deleted', viewed: on });
+    } catch (err) {
+      apply(!on);
+      toast('error', 'Could not mark the file', (err as Error).message);
+    }
+  };
+
+  const revisionFor = (sel: LineSelection): string | null => {
+    if (!diff || !selected) return null;
+    if (selected.group === 'uncommitted') return sel.side === 'modified' ? diff.worktreeTree : diff.head;
+    return sel.side === 'modified' ? diff.to : diff.from;
+  };
+
+  const addComment = async (): Promise<void> => {
+    if (!selection || !selected || !draft?.trim()) return;
+    const revision = revisionFor(selection);
+    if (!revision) return;
+    try {
+      const c = await api.call('review.addComment', { taskId: task.id, path: selected.file.path, side: selection.side, startLine: selection.startLine, endLine: selection.endLine, revision, body: draft });
+      setComments((all) => [...all, c]);
+      setDraft(null);
+    } catch (err) {
+      toast('error', 'Could not add the comment', (err as Error).message);
+    }
+  };
+
+  const openComments = comments.filter((c) => c.status === 'open');
+  const sendComments = async (): Promise<void> => {
+    try {
+      const r = await api.call('review.sendComments', { taskId: task.id });
+      toast(r.delivery === 'typed-unconfirmed' ? 'error' : 'success', r.delivery === 'typed-unconfirmed' ? 'The comments were typed in, but the agent was not seen to take them.' : `${openComments.length} comment${openComments.length === 1 ? '' : 's'} sent to the agent.`);
+      setComments(await api.call('review.comments', { taskId: task.id }));
+    } catch (err) {
+      toast('error', 'Could not send the comments', (err as Error).message);
+    }
+  };
 
   if (error && !diff) return <div className="empty-state form-error">{error}</div>;
   if (!diff) return <div className="empty-state">Loading changes…</div>;
   const total = diff.committed.length + diff.uncommitted.length;
+  const fileComments = selected ? comments.filter((c) => c.path === selected.file.path) : [];
+  const currentBlob = sideBlob(contents);
 
   return (
-    <div className="review">
-      <aside className="review-files" aria-label="Changed files">
-        <div className="review-files-head">
-          <span>
-            {total} file{total === 1 ? '' : 's'} changed
-          </span>
-          <button className="btn btn-small btn-ghost" onClick={() => void load()} disabled={loading} title="Refresh">
-            {loading ? '…' : '↻'}
+    <div className="review-wrap">
+      <div className="review-toolbar">
+        <label className="review-against">
+          <span className="muted">Against</span>
+          <select
+            aria-label="Compare against"
+            value={againstKey(against)}
+            onChange={(e) => {
+              const v = e.target.value;
+              setAgainst(v.startsWith('commit:') ? { kind: 'commit', sha: v.slice(7) } : v === 'base-tip' ? { kind: 'base-tip' } : { kind: 'merge-base' });
+            }}
+          >
+            <option value="merge-base">Merge base — what the agent did</option>
+            <option value="base-tip">{`${task.baseBranch} now — what merging would do`}</option>
+            {commits.map((c) => (
+              <option key={c.sha} value={`commit:${c.sha}`}>
+                {`${c.sha.slice(0, 8)} ${c.subject}`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Toggle label="Side by side" on={options.sideBySide} set={(v) => setOptions({ ...options, sideBySide: v })} />
+        <Toggle label="Wrap" on={options.wordWrap} set={(v) => setOptions({ ...options, wordWrap: v })} />
+        <Toggle label="Ignore whitespace" on={options.ignoreWhitespace} set={(v) => setOptions({ ...options, ignoreWhitespace: v })} />
+        <Toggle label="Collapse unchanged" on={options.collapseUnchanged} set={(v) => setOptions({ ...options, collapseUnchanged: v })} />
+        <span className="review-toolbar-spacer" />
+        {openComments.length > 0 && (
+          <button className="btn btn-primary btn-small" onClick={() => void sendComments()}>
+            Send {openComments.length} comment{openComments.length === 1 ? '' : 's'} to agent
           </button>
-        </div>
-        {total === 0 && <p className="muted pad">No changes against {diff.baseBranch} yet.</p>}
-        <FileGroup title="Committed" files={diff.committed} group="committed" selection={selection} onSelect={setSelection} />
-        <FileGroup title="Uncommitted" files={diff.uncommitted} group="uncommitted" selection={selection} onSelect={setSelection} />
-      </aside>
-      <div className="review-diff">
-        {selection && contents && contents.path === selection.file.path ? (
-          <FileDiff contents={contents} file={selection.file} theme={theme} />
-        ) : (
-          <div className="empty-state">{total > 0 ? 'Loading…' : 'Nothing to show.'}</div>
         )}
+      </div>
+      {task.prompt && (
+        <details className="review-prompt" open={total === 0}>
+          <summary>The task: {task.title}</summary>
+          <pre>{task.prompt}</pre>
+        </details>
+      )}
+      <div className="review">
+        <aside className="review-files" aria-label="Changed files">
+          <div className="review-files-head">
+            <span>
+              {total} file{total === 1 ? '' : 's'} · {Object.keys(viewed).filter((p) => entries.some((e) => e.file.path === p)).length} viewed
+            </span>
+            <button className="btn btn-small btn-ghost" onClick={() => void load()} disabled={loading} title="Refresh" aria-label="Refresh changes">
+              {loading ? '…' : '↻'}
+            </button>
+          </div>
+          <div className="review-filters">
+            <input value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter by path" aria-label="Filter files" />
+            <select value={statusFilter} onChange={(e) => setStatusFilter(e.target.value as typeof statusFilter)} aria-label="Filter by status">
+              <option value="all">All</option>
+              <option value="added">Added</option>
+              <option value="modified">Modified</option>
+              <option value="deleted">Deleted</option>
+              <option value="renamed">Renamed</option>
+            </select>
+          </div>
+          {total === 0 && <p className="muted pad">No changes against {diff.baseBranch} yet.</p>}
+          <FileTree entries={entries} selected={selected} viewed={viewed} comments={comments} onSelect={setSelected} />
+        </aside>
+        <div className="review-diff">
+          {selected && contents && contents.path === selected.file.path ? (
+            <>
+              <div className="file-diff-head">
+                <span className="mono file-diff-path">{selected.file.oldPath ? `${selected.file.oldPath} → ${selected.file.path}` : selected.file.path}</span>
+                {selected.file.similarity !== null && <span className="muted">{selected.file.similarity}% similar</span>}
+                {selected.group === 'uncommitted' && <span className="badge badge-review">uncommitted</span>}
+                <span className="review-toolbar-spacer" />
+                {selection && contents.modified.kind === 'text' && draft === null && (
+                  <button className="btn btn-small" onClick={() => setDraft('')}>
+                    Comment on line{selection.startLine === selection.endLine ? ` ${selection.startLine}` : `s ${selection.startLine}–${selection.endLine}`}
+                  </button>
+                )}
+                <label className="check viewed-check">
+                  <input
+                    type="checkbox"
+                    checked={viewed[selected.file.path] !== undefined && viewed[selected.file.path] === (currentBlob ?? 'deleted')}
+                    onChange={(e) => void toggleViewed(selected, currentBlob, e.target.checked)}
+                    aria-label="Viewed"
+                  />
+                  Viewed
+                </label>
+              </div>
+              {draft !== null && selection && (
+                <div className="comment-form">
+                  <span className="muted">
+                    {selection.side === 'original' ? 'Before' : 'After'}, line{selection.startLine === selection.endLine ? ` ${selection.startLine}` : `s ${selection.startLine}–${selection.endLine}`}
+                  </span>
+                  <textarea
+                    autoFocus
+                    value={draft}
+                    onChange={(e) => setDraft(e.target.value)}
+                    rows={3}
+                    aria-label="Comment"
+                    placeholder="What should change here?"
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void addComment();
+                      if (e.key === 'Escape') setDraft(null);
+                    }}
+                  />
+                  <div className="dialog-actions">
+                    <button className="btn btn-small" onClick={() => setDraft(null)}>
+                      Cancel
+                    </button>
+                    <button className="btn btn-small btn-primary" onClick={() => void addComment()} disabled={!draft.trim()}>
+                      Add comment
+                    </button>
+                  </div>
+                </div>
+              )}
+              <FileBody contents={contents} theme={theme} options={options} comments={fileComments} onSelection={setSelection} editorRef={editorRef} />
+              {fileComments.length > 0 && (
+                <ul className="comment-list" aria-label="Comments on this file">
+                  {fileComments.map((c) => (
+                    <li key={c.id} className={`comment comment-${c.status}${c.outdated ? ' comment-outdated' : ''}`}>
+                      <div className="comment-head">
+                        <span className="mono">
+                          {c.side === 'original' ? 'before' : 'after'} {c.startLine === c.endLine ? `L${c.startLine}` : `L${c.startLine}–${c.endLine}`}
+                        </span>
+                        {c.outdated && <span className="badge badge-failed">outdated</span>}
+                        {c.status === 'sent' && <span className="badge badge-done">sent</span>}
+                        <span className="review-toolbar-spacer" />
+                        <button className="btn btn-small btn-ghost" aria-label="Delete comment" onClick={() => void api.call('review.deleteComment', { taskId: task.id, commentId: c.id }).then(() => setComments((all) => all.filter((x) => x.id !== c.id)))}>
+                          ×
+                        </button>
+                      </div>
+                      <pre className="comment-quote">{c.quote}</pre>
+                      <p className="comment-body">{c.body}</p>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </>
+          ) : (
+            <div className="empty-state">{total > 0 ? 'Loading…' : 'Nothing to show.'}</div>
+          )}
+        </div>
       </div>
     </div>
   );
 }
 
-function FileGroup(p: { title: string; files: ChangedFile[]; group: DiffGroup; selection: Selection | null; onSelect(s: Selection): void }) {
-  if (p.files.length === 0) return null;
+function Toggle({ label, on, set }: { label: string; on: boolean; set(v: boolean): void }) {
   return (
-    <div className="file-group">
-      <div className="file-group-title">
-        {p.title} <span className="column-count">{p.files.length}</span>
-      </div>
-      <ul>
-        {p.files.map((f) => {
-          const { dir, base } = splitPath(f.path);
-          const active = p.selection?.group === p.group && p.selection.file.path === f.path;
+    <label className="check chip">
+      <input type="checkbox" checked={on} onChange={(e) => set(e.target.checked)} aria-label={label} />
+      {label}
+    </label>
+  );
+}
+
+/** The changed files, virtualised so a thousand of them scroll as smoothly as ten. */
+function FileTree(p: { entries: Entry[]; selected: Entry | null; viewed: Record<string, string>; comments: ReviewComment[]; onSelect(e: Entry): void }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: p.entries.length, getScrollElement: () => scroller.current, estimateSize: () => 44, overscan: 12 });
+  const selectedIndex = p.selected ? p.entries.findIndex((e) => e.group === p.selected!.group && e.file.path === p.selected!.file.path) : -1;
+  useEffect(() => {
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedIndex, virtualizer]);
+  return (
+    <div className="file-tree" ref={scroller}>
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const e = p.entries[item.index]!;
+          const prev = p.entries[item.index - 1];
+          const { dir, base } = splitPath(e.file.path);
+          const active = item.index === selectedIndex;
+          const notes = p.comments.filter((c) => c.path === e.file.path && c.status === 'open').length;
           return (
-            <li key={f.path}>
-              <button className={`file-row${active ? ' active' : ''}`} onClick={() => p.onSelect({ group: p.group, file: f })} title={f.oldPath ? `${f.oldPath} → ${f.path}` : f.path} data-path={f.path}>
-                <span className={`status status-${f.status}`} title={f.status}>
-                  {STATUS_LETTER[f.status]}
+            <div key={item.key} className="file-slot" style={{ transform: `translateY(${item.start}px)`, height: item.size }}>
+              {(!prev || prev.group !== e.group) && e.group === 'uncommitted' && <div className="file-group-title">Uncommitted</div>}
+              <button className={`file-row${active ? ' active' : ''}${p.viewed[e.file.path] ? ' viewed' : ''}`} onClick={() => p.onSelect(e)} title={e.file.oldPath ? `${e.file.oldPath} → ${e.file.path}` : e.file.path} data-path={e.file.path}>
+                <span className={`status status-${e.file.status}`} title={e.file.status}>
+                  {STATUS_LETTER[e.file.status]}
                 </span>
                 <span className="file-name">
                   <span className="file-base">{base}</span>
                   {dir && <span className="file-dir">{dir}</span>}
                 </span>
+                {notes > 0 && <span className="file-notes" title={`${notes} open comment(s)`}>● {notes}</span>}
                 <span className="counts">
-                  {f.binary ? (
+                  {e.file.binary ? (
                     <span className="muted">binary</span>
                   ) : (
                     <>
-                      <span className="add">+{f.additions}</span>
-                      <span className="del">−{f.deletions}</span>
+                      <span className="add">+{e.file.additions}</span>
+                      <span className="del">−{e.file.deletions}</span>
                     </>
                   )}
                 </span>
               </button>
-            </li>
+            </div>
           );
         })}
-      </ul>
+      </div>
     </div>
   );
 }
 
-function FileDiff({ contents, file, theme }: { contents: FileContents; file: ChangedFile; theme: ThemeName }) {
-  const { original, modified } = contents;
-  const summary = (side: FileContents['original']): string | null => {
+function FileBody(p: { contents: FileContents; theme: ThemeName; options: DiffOptions; comments: ReviewComment[]; onSelection(s: LineSelection | null): void; editorRef: React.RefObject<DiffEditorHandle | null> }) {
+  const { original, modified } = p.contents;
+  if (original.kind === 'image' || modified.kind === 'image') {
+    return (
+      <div className="image-diff">
+        <ImageSide label="Before" side={original} />
+        <ImageSide label="After" side={modified} />
+      </div>
+    );
+  }
+  const summary = (side: FileSide): string | null => {
     if (side.kind === 'binary') return `binary, ${formatBytes(side.size)}`;
     if (side.kind === 'too-large') return `too large to show, ${formatBytes(side.size)}`;
     return null;
   };
   const o = summary(original);
   const m = summary(modified);
-  return (
-    <div className="file-diff">
-      <div className="file-diff-head">
-        <span className="mono">{file.oldPath ? `${file.oldPath} → ${file.path}` : file.path}</span>
-        {file.similarity !== null && <span className="muted">{file.similarity}% similar</span>}
+  if (o || m) {
+    return (
+      <div className="binary-summary">
+        <p>This file is not shown as text.</p>
+        <p className="muted">Before: {original.kind === 'absent' ? 'did not exist' : (o ?? 'text')}</p>
+        <p className="muted">After: {modified.kind === 'absent' ? 'deleted' : (m ?? 'text')}</p>
       </div>
-      {o || m ? (
-        <div className="binary-summary">
-          <p>This file is not shown as text.</p>
-          <p className="muted">Before: {original.kind === 'absent' ? 'did not exist' : (o ?? 'text')}</p>
-          <p className="muted">After: {modified.kind === 'absent' ? 'deleted' : (m ?? 'text')}</p>
-        </div>
-      ) : (
-        <DiffEditor
-          original={original.kind === 'text' ? original.text : ''}
-          modified={modified.kind === 'text' ? modified.text : ''}
-          language={contents.language}
-          theme={theme}
-        />
-      )}
-    </div>
+    );
+  }
+  return (
+    <DiffEditor
+      ref={p.editorRef}
+      original={original.kind === 'text' ? original.text : ''}
+      modified={modified.kind === 'text' ? modified.text : ''}
+      language={p.contents.language}
+      theme={p.theme}
+      options={p.options}
+      commented={p.comments.map((c) => ({ side: c.side, startLine: c.startLine, endLine: c.endLine }))}
+      onSelection={p.onSelection}
+    />
+  );
+}
+
+function ImageSide({ label, side }: { label: string; side: FileSide }) {
+  return (
+    <figure className="image-side">
+      <figcaption className="muted">
+        {label}
+        {side.kind === 'image' ? ` · ${formatBytes(side.size)}` : ''}
+      </figcaption>
+      {side.kind === 'image' ? <img src={side.dataUrl} alt={label} /> : <div className="muted">{side.kind === 'absent' ? 'none' : side.kind}</div>}
+    </figure>
   );
 }

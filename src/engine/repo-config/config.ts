@@ -1,0 +1,109 @@
+/**
+ * `.switchyard/config.yaml`: per-repository setup and teardown commands, files to copy into
+ * each new worktree, and how many ports a task gets. Parsed with `yaml`, checked with zod;
+ * every error names the file and the field.
+ *
+ *   setup:                      # run in each new worktree before the agent starts
+ *     - npm ci                  # a command line: words and quotes, NO shell
+ *     - [node, scripts/seed.js] # or an argv array
+ *     - [sh, -c, "make deps && make db"]   # a shell only when you ask for one, explicitly
+ *   teardown:                   # run in the worktree before it is removed
+ *     - [docker, compose, down]
+ *   copy:                       # files or folders copied from the main checkout (e.g. not committed)
+ *     - .env
+ *   ports: 20                   # ports per task (default 10), from SWITCHYARD_PORT on
+ *
+ * Commands never go through a shell: pipes, `&&`, redirects and `$VAR` expansion need an
+ * explicit `[sh, -c, "…"]`. Other keys (owned by other features) are left alone.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { parseCommandLine } from '../../shared/command-line';
+import { SwitchyardError } from '../../shared/errors';
+
+export const CONFIG_PATH = '.switchyard/config.yaml';
+export const DEFAULT_PORT_COUNT = 10;
+export const MAX_PORT_COUNT = 1000;
+
+/** A relative path that stays inside the repository (checked again for symlinks when copying). */
+const relPath = z
+  .string()
+  .min(1, 'an empty path')
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'a path cannot hold a NUL byte')
+  .refine((p) => !path.isAbsolute(p) && !/^[A-Za-z]:[\\/]/.test(p), 'must be relative to the repository root')
+  .refine((p) => !p.split(/[\\/]+/).includes('..'), 'must not leave the repository (no "..")')
+  .refine((p) => {
+    const n = path.posix.normalize(p.replace(/\\/g, '/'));
+    return n !== '.' && n !== './' && n.split('/')[0] !== '.git';
+  }, 'must name a file or folder inside the repository, not the repository itself or .git');
+
+const command = z.union([
+  z.string().trim().min(1, 'an empty command'),
+  z.array(z.string().max(100_000)).min(1, 'an empty argv array').max(10_000),
+]);
+
+const schema = z.looseObject({
+  setup: z.array(command).max(100).default([]),
+  teardown: z.array(command).max(100).default([]),
+  copy: z.array(relPath).max(1000).default([]),
+  ports: z.number().int().min(1).max(MAX_PORT_COUNT).optional(),
+});
+
+export interface RepoConfig {
+  /** Each command as an argv array, run without a shell. */
+  setup: string[][];
+  teardown: string[][];
+  copy: string[];
+  ports: number;
+}
+
+export const EMPTY_CONFIG: RepoConfig = { setup: [], teardown: [], copy: [], ports: DEFAULT_PORT_COUNT };
+
+export function hashConfig(content: string): string {
+  return createHash('sha256').update(content, 'utf8').digest('hex');
+}
+
+function fieldName(p: readonly PropertyKey[]): string {
+  let out = '';
+  for (const k of p) out += typeof k === 'number' ? `[${k}]` : out ? `.${String(k)}` : String(k);
+  return out || '(top level)';
+}
+
+/** Parses the file's text; throws an invalid-input error naming `file` and the field. */
+export function parseRepoConfig(content: string, file: string = CONFIG_PATH): RepoConfig {
+  const doc = parseDocument(content, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const where = e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'YAML';
+    const what = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new SwitchyardError('invalid-input', `${file}: ${where}: ${what}`);
+  }
+  const data: unknown = doc.toJS() ?? {};
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new SwitchyardError('invalid-input', `${file}: expected a mapping (setup:, teardown:, copy:, ports:) at the top level`);
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new SwitchyardError('invalid-input', `${file}: ${fieldName(issue.path)}: ${issue.message}`);
+  }
+  const toArgv = (list: (string | string[])[], field: string): string[][] =>
+    list.map((c, i) => {
+      if (Array.isArray(c)) return c;
+      try {
+        return parseCommandLine(c);
+      } catch (err) {
+        const why = (err as Error).message.replace(/^the agent command/, 'the command');
+        throw new SwitchyardError('invalid-input', `${file}: ${field}[${i}]: ${why} Or write it as [sh, -c, "…"] to use a shell on purpose.`);
+      }
+    });
+  return {
+    setup: toArgv(parsed.data.setup, 'setup'),
+    teardown: toArgv(parsed.data.teardown, 'teardown'),
+    copy: parsed.data.copy,
+    ports: parsed.data.ports ?? DEFAULT_PORT_COUNT,
+  };
+}
