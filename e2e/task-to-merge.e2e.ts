@@ -44,6 +44,11 @@ test('a task goes from prompt to merged: terminal, Monaco diff, one-click merge'
   await screenshot(page, 'diff');
 
   await page.getByRole('button', { name: 'Merge into main' }).click();
+  // First, what merging will do: the commits, whether main moved, no conflicts.
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('1 commit to merge');
+  await expect(dialog).toContainText('No conflicts.');
+  await dialog.getByRole('button', { name: 'Merge', exact: true }).click();
   await expect(page.locator('.toast-success')).toContainText('Merged into main');
   await expect(page.locator('.column-done .card', { hasText: 'Polish greet' })).toBeVisible();
 

@@ -4,7 +4,7 @@
  * base are reported with nothing merged; removal that would lose work lists exactly what.
  */
 import { useEffect, useState } from 'react';
-import type { CleanupResult, LostWork, MergeResult } from '../../shared/contract';
+import type { CleanupResult, ConflictContents, LostWork, MergePreview, MergeResult, MergeStrategy } from '../../shared/contract';
 import { touchedPaths, type ChangedFile } from '../../shared/diff';
 import type { Task } from '../../shared/task';
 import type { Api } from '../api/client';
@@ -12,6 +12,7 @@ import { Dialog } from './Dialog';
 
 type Step =
   | { kind: 'working'; text: string }
+  | { kind: 'preview'; preview: MergePreview; branches: string[] }
   | { kind: 'needs-commit'; files: ChangedFile[]; changed: boolean }
   | { kind: 'conflict'; files: string[] }
   | { kind: 'refused'; reason: string; path: string | null }
@@ -27,6 +28,10 @@ interface Props {
 
 export function MergeFlow({ api, task, mode, onDone }: Props) {
   const [typed, setTyped] = useState('');
+  const [strategy, setStrategy] = useState<MergeStrategy>('merge');
+  const [target, setTarget] = useState(task.baseBranch);
+  const [message, setMessage] = useState('');
+  const [threeWay, setThreeWay] = useState<ConflictContents | null>(null);
   const [step, setStep] = useState<Step>({ kind: 'working', text: mode === 'merge' ? 'Checking for conflicts…' : 'Checking what removal would lose…' });
 
   const afterCleanup = (r: CleanupResult, merged: string | null): void => {
@@ -36,12 +41,34 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
     } else setStep({ kind: 'confirm-loss', lost: r.lost, merged });
   };
 
-  const merge = async (commitUncommitted: boolean, expectedFiles?: string[]): Promise<void> => {
-    setStep({ kind: 'working', text: commitUncommitted ? 'Committing agent work and merging…' : 'Checking for conflicts…' });
+  /** What merging would do, before anything happens: commits, how far the base moved, conflicts. */
+  const preview = async (into: string): Promise<void> => {
+    setStep({ kind: 'working', text: 'Looking at what merging would do…' });
     try {
-      const r: MergeResult = await api.call('tasks.merge', { taskId: task.id, commitUncommitted, expectedFiles });
+      const [p, b] = await Promise.all([api.call('tasks.mergePreview', { taskId: task.id, target: into }), api.call('projects.branches', { projectId: task.projectId })]);
+      setStrategy((cur) => (step.kind === 'preview' ? cur : p.strategyDefault));
+      setMessage((cur) => cur || p.squashMessage);
+      // A conflict found without touching anything is the answer already: show it, with what to do.
+      if (p.conflicts.length > 0) setStep({ kind: 'conflict', files: p.conflicts });
+      else setStep({ kind: 'preview', preview: p, branches: b.branches.filter((x) => x !== task.branch) });
+    } catch (err) {
+      setStep({ kind: 'error', message: (err as Error).message });
+    }
+  };
+
+  const merge = async (commitUncommitted: boolean, expectedFiles?: string[]): Promise<void> => {
+    setStep({ kind: 'working', text: commitUncommitted ? 'Committing agent work and merging…' : 'Merging…' });
+    try {
+      const r: MergeResult = await api.call('tasks.merge', {
+        taskId: task.id,
+        commitUncommitted,
+        expectedFiles,
+        strategy,
+        target,
+        message: strategy === 'squash' && message.trim() ? message : undefined,
+      });
       if (r.status === 'merged') {
-        afterCleanup(r.cleanup, r.alreadyMerged ? `Nothing to merge: ${r.baseBranch} already has this work.` : `Merged into ${r.baseBranch} as ${r.commit.slice(0, 8)}.`);
+        afterCleanup(r.cleanup, r.alreadyMerged ? `Nothing to merge: ${r.baseBranch} already has this work.` : `Merged into ${r.baseBranch} (${r.strategy}) as ${r.commit.slice(0, 8)}.`);
       } else if (r.status === 'needs-commit') setStep({ kind: 'needs-commit', files: r.files, changed: expectedFiles !== undefined });
       else if (r.status === 'conflict') setStep({ kind: 'conflict', files: r.files });
       else setStep({ kind: 'refused', reason: r.reason, path: r.path });
@@ -64,18 +91,83 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
   };
 
   useEffect(() => {
-    if (mode === 'merge') void merge(false);
+    if (mode === 'merge') void preview(task.baseBranch);
     else void cleanup(false, null);
     // Runs once, when the flow opens.
   }, []);
 
   const close = (): void => onDone(null);
+  const conflictAction = async (what: 'rebase' | 'agent'): Promise<void> => {
+    try {
+      if (what === 'rebase') {
+        const r = await api.call('tasks.rebaseOntoBase', { taskId: task.id, target });
+        onDone(r.status === 'stopped' ? `The rebase stopped on ${r.conflicts.length} conflicting file(s); finish it in the worktree.` : r.status === 'up-to-date' ? 'Already up to date with the base.' : `Rebased onto ${r.onto}.`);
+      } else {
+        const r = await api.call('tasks.sendConflictsToAgent', { taskId: task.id });
+        onDone(r.delivery === 'restarted' ? 'The agent was restarted to resolve the conflicts.' : 'The conflicts were sent to the agent.');
+      }
+    } catch (err) {
+      setStep({ kind: 'error', message: (err as Error).message });
+    }
+  };
   const title =
     mode === 'merge' ? `Merge “${task.title}” into ${task.baseBranch}` : mode === 'discard' ? `Discard “${task.title}”` : `Remove the worktree of “${task.title}”`;
 
   return (
     <Dialog title={title} onClose={close} wide>
       {step.kind === 'working' && <p className="working">{step.text}</p>}
+      {step.kind === 'preview' && (
+        <div className="merge-preview">
+          <div className="field-grid">
+            <label className="field">
+              <span>Into</span>
+              <select
+                value={target}
+                aria-label="Target branch"
+                onChange={(e) => {
+                  setTarget(e.target.value);
+                  void preview(e.target.value);
+                }}
+              >
+                {step.branches.map((b) => (
+                  <option key={b} value={b}>
+                    {b}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span>How</span>
+              <select value={strategy} onChange={(e) => setStrategy(e.target.value as MergeStrategy)} aria-label="Merge strategy">
+                <option value="merge">Merge commit</option>
+                <option value="squash">Squash into one commit</option>
+                <option value="rebase">Rebase, then fast-forward</option>
+              </select>
+            </label>
+          </div>
+          {strategy === 'squash' && (
+            <label className="field">
+              <span>Commit message</span>
+              <textarea value={message} onChange={(e) => setMessage(e.target.value)} rows={4} aria-label="Squash message" />
+            </label>
+          )}
+          <p className="muted">
+            {step.preview.commits.length} commit{step.preview.commits.length === 1 ? '' : 's'} to merge
+            {step.preview.baseMovedBy > 0 ? ` · ${target} has moved ${step.preview.baseMovedBy} commit${step.preview.baseMovedBy === 1 ? '' : 's'} since the task began` : ` · ${target} has not moved`}
+            {step.preview.uncommitted.length > 0 ? ` · ${step.preview.uncommitted.length} uncommitted file(s) to commit first` : ''}
+          </p>
+          {step.preview.commits.length > 0 && <FileList files={step.preview.commits.map((c) => `${c.sha.slice(0, 8)}  ${c.subject}`)} />}
+          <p className="success-text">No conflicts.</p>
+          <div className="dialog-actions">
+            <button className="btn" onClick={close}>
+              Cancel
+            </button>
+            <button className="btn btn-merge" autoFocus onClick={() => void merge(false)}>
+              {strategy === 'squash' ? 'Squash and merge' : strategy === 'rebase' ? 'Rebase and merge' : 'Merge'}
+            </button>
+          </div>
+        </div>
+      )}
       {step.kind === 'needs-commit' && (
         <>
           {step.changed && <p className="form-error">The uncommitted files changed since you looked. Here is the list as it is now.</p>}
@@ -97,9 +189,33 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
       {step.kind === 'conflict' && (
         <>
           <p className="form-error">Merging would conflict. Nothing was merged, and no branch or checkout was touched.</p>
-          <p>Conflicting files:</p>
-          <FileList files={step.files} />
+          <p>Conflicting files (click one for its three versions):</p>
+          <ul className="file-list-plain">
+            {step.files.map((f) => (
+              <li key={f} className="mono">
+                <button className="link-button" onClick={() => void api.call('tasks.conflictContents', { taskId: task.id, path: f, target }).then(setThreeWay, () => {})}>
+                  {f}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {threeWay && (
+            <div className="three-way" aria-label={`Three versions of ${threeWay.path}`}>
+              {(['base', 'ours', 'theirs'] as const).map((k) => (
+                <figure key={k}>
+                  <figcaption className="muted">{k === 'base' ? 'Common ancestor' : k === 'ours' ? target : 'This task'}</figcaption>
+                  <pre>{threeWay.binary ? '(binary)' : (threeWay[k] ?? '(absent)')}</pre>
+                </figure>
+              ))}
+            </div>
+          )}
           <div className="dialog-actions">
+            <button className="btn" onClick={() => void conflictAction('rebase')}>
+              Rebase onto {target}
+            </button>
+            <button className="btn" onClick={() => void conflictAction('agent')}>
+              Send conflicts to agent
+            </button>
             <button className="btn btn-primary" autoFocus onClick={close}>
               OK
             </button>
