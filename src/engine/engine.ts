@@ -28,6 +28,7 @@ import { TaskRunner, type StartOptions } from './tasks/runner';
 import { RepoSetup } from './repo-config/repo-setup';
 import { ShellTerminals } from './tasks/shells';
 import { TaskManager } from './tasks/manage';
+import { Attempts } from './tasks/attempts';
 import { detectEditors } from './editors/detect';
 import { openInEditor } from './editors/open';
 import { TerminalRelay, type TerminalSink } from './terminal-relay';
@@ -52,6 +53,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly notes: ReviewNotes;
   private readonly manager: TaskManager;
   private readonly settingsStore: SettingsStore;
+  /** Attempts: one prompt as several tasks; merging one closes the others. */
+  readonly attempts: Attempts;
 
   private constructor(private readonly options: EngineOptions) {
     super();
@@ -101,6 +104,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     // ---- board and task management: wiring ----
     this.manager = new TaskManager(this.ctx, { runner: this.runner, review: this.review, mergeFlow: this.mergeFlow, shells: this.shells });
     this.on('event', (e) => this.measureWhenFinished(e));
+    // ---- attempts: wiring ----
+    this.attempts = new Attempts(this.ctx, { runner: this.runner, mergeFlow: this.mergeFlow, manager: this.manager });
+    this.on('event', (e) => this.attempts.onEvent(e));
     // Running agents' cards show their `+/-` as the work grows; measured only for agents
     // that printed something since last time, so idle agents cost no git work.
     this.diffStatTimer = setInterval(() => void this.measureRunning(), 30_000);
@@ -320,6 +326,11 @@ export class Engine extends EventEmitter<EngineEvents> {
         return null;
       },
       'tasks.refreshDiffStat': (i) => this.manager.refreshDiffStat(i.taskId),
+      // ---- attempts ----
+      'tasks.createAttempts': (i) => this.attempts.create(i),
+      'tasks.attempts': (i) => this.attempts.group(i.taskId),
+      'tasks.compareAttempts': (i) => this.attempts.compare(i.a, i.b),
+      'tasks.compareFileContents': (i) => this.attempts.fileContents(i),
       'editors.list': async () => detectEditors(),
       // ---- repository config: trust, setup, ports ----
       'projects.config': (i) => this.repoSetup.view(i.projectId, i.branch),
@@ -370,6 +381,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   async close(opts: { stopPtyd?: boolean } = {}): Promise<void> {
     this.closing = true;
     if (this.diffStatTimer) clearInterval(this.diffStatTimer);
+    // Attempts being closed after a merge finish first: they write to the store.
+    await this.attempts.idle().catch(() => {});
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
     await this.supervision.close();
     const client = this.ptyd;

@@ -24,6 +24,7 @@ export function defaultSettings(dataDir: string): Settings {
     editor: null,
     editorCommand: null,
     autoCleanupDays: null,
+    fetchBeforeBranching: false,
   };
 }
 

@@ -23,6 +23,8 @@ export interface TaskActions {
   openShell(task: Task): Promise<string | null>;
   archive(task: Task, archived: boolean): Promise<void>;
   dismissFlag(task: Task, flag: 'needsInput' | 'deliveryUnconfirmed' | 'message'): Promise<void>;
+  push(task: Task): Promise<void>;
+  createPullRequest(task: Task): Promise<void>;
   flow(kind: TaskFlowKind, task: Task): void;
 }
 
@@ -88,6 +90,16 @@ export function useTaskActions(deps: Deps): TaskActions {
       dismissFlag: async (task, flag) => {
         const t = await guard('Could not dismiss', () => api().call('tasks.dismissFlag', { taskId: task.id, flag }));
         if (t) d.onTaskChanged(t);
+      },
+      push: async (task) => {
+        d.toast('info', `Pushing ${task.branch}…`);
+        const r = await guard('Could not push', () => api().call('tasks.push', { taskId: task.id }));
+        if (r) d.toast('success', `Pushed ${r.branch} to ${r.remote}.`);
+      },
+      createPullRequest: async (task) => {
+        d.toast('info', `Pushing ${task.branch} and opening a pull request…`);
+        const r = await guard('Could not create the pull request', () => api().call('tasks.createPullRequest', { taskId: task.id }));
+        if (r) d.toast('success', `Pull request opened: ${r.url}`);
       },
       flow: (kind, task) => d.openFlow(kind, task),
     };

@@ -57,6 +57,8 @@ export interface Settings {
   editorCommand: string | null;
   /** Remove the worktrees of done tasks this many days after they finished, under the clean-up rules; null: never. */
   autoCleanupDays: number | null;
+  /** Fetch the base branch from its remote before a task branches from it. */
+  fetchBeforeBranching: boolean;
 }
 
 export const settingsPatchSchema = z
@@ -70,6 +72,7 @@ export const settingsPatchSchema = z
     editor: z.string().min(1).max(64).nullable(),
     editorCommand: z.string().trim().min(1).max(8192).nullable(),
     autoCleanupDays: z.number().int().min(1).max(3650).nullable(),
+    fetchBeforeBranching: z.boolean(),
   })
   .partial()
   .strict();
@@ -317,6 +320,26 @@ export const API = {
   'projects.trustConfig': call<RepoConfigView>()(
     z.object({ projectId: id, hash: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex'), branch: branchName.optional() }).strict(),
   ),
+  // ---- attempts ----
+  /** One prompt as 2–4 attempts, each its own task (worktree, branch, agent) in one attempt group. */
+  'tasks.createAttempts': call<Task[]>()(
+    z
+      .object({
+        projectId: id,
+        title: z.string().trim().min(1, 'a task needs a title').max(200),
+        prompt: z.string().max(100_000),
+        baseBranch: branchName.optional(),
+        agents: z.array(agentSpecSchema).min(2, 'attempts are 2 to 4').max(4, 'attempts are 2 to 4'),
+        startNow: z.boolean().default(true),
+      })
+      .strict(),
+  ),
+  /** Every attempt of the task's group, by attempt number, with fresh diff stats; just the task if it has no group. */
+  'tasks.attempts': call<Task[]>()(taskRef),
+  /** How attempt b's branch tip differs from attempt a's (committed work). */
+  'tasks.compareAttempts': call<ChangedFile[]>()(z.object({ a: id, b: id }).strict()),
+  /** One file at attempt a's tip (original) and attempt b's tip (modified); `oldPath` for a rename. */
+  'tasks.compareFileContents': call<FileContents>()(z.object({ a: id, b: id, path, oldPath: path.nullable().optional() }).strict()),
 } as const;
 
 export type Api = typeof API;

@@ -103,6 +103,10 @@ export interface Task {
   diffStat: DiffStat | null;
   /** Hidden from the board; nothing is deleted. */
   archived: boolean;
+  /** Tasks started together as attempts at one prompt share this group id; null for a lone task. */
+  attemptGroup: string | null;
+  /** This attempt's number in its group, from 1; null for a lone task. */
+  attemptIndex: number | null;
 }
 
 export interface TaskEvent {

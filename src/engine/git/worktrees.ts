@@ -7,7 +7,7 @@ import path from 'node:path';
 import { SwitchyardError } from '../../shared/errors';
 import type { LostWork } from '../../shared/contract';
 import { git } from './exec';
-import { branchExists, isValidBranchName } from './repository';
+import { branchExists, isValidBranchName, listCheckouts } from './repository';
 
 /** A short, safe branch and folder slug from a task title, whatever characters it holds. */
 export function slugify(title: string, max = 40): string {
@@ -123,4 +123,32 @@ export async function removeWorktreeAndBranch(repo: string, worktreePath: string
   if (await branchExists(repo, branch)) {
     await git(['branch', '-D', '--', branch], { cwd: repo });
   }
+}
+
+/**
+ * Brings the base branch up to date from its remote (its upstream's, else origin) before a
+ * task branches from it: fetch, then fast-forward only — in its checkout if it is checked out
+ * and clean (git refuses to overwrite anything), else by moving the ref with compare-and-swap.
+ * A base that has diverged, or a dirty checkout, is left alone and said so; the task then
+ * branches from the local base, so its diff stays "what the agent did".
+ */
+export async function fastForwardBaseFromRemote(repo: string, baseBranch: string): Promise<string> {
+  const configured = await git(['config', `branch.${baseBranch}.remote`], { cwd: repo, okCodes: [1] });
+  const remotes = (await git(['remote'], { cwd: repo })).stdout.split('\n').filter(Boolean);
+  const remote = configured.stdout.trim() || (remotes.includes('origin') ? 'origin' : remotes[0]);
+  if (!remote) return `${baseBranch} has no remote to fetch from`;
+  const fetched = await git(['fetch', '--quiet', '--no-tags', '--', remote, `refs/heads/${baseBranch}`], { cwd: repo, okCodes: [1, 128] });
+  if (fetched.code !== 0) throw new SwitchyardError('git-failed', `could not fetch ${baseBranch} from ${remote}: ${fetched.stderr.trim().split('\n').pop() ?? ''}`);
+  const tip = (await git(['rev-parse', 'FETCH_HEAD'], { cwd: repo })).stdout.trim();
+  const local = (await git(['rev-parse', `refs/heads/${baseBranch}`], { cwd: repo })).stdout.trim();
+  if (tip === local) return `${baseBranch} is up to date with ${remote}`;
+  const behind = await git(['merge-base', '--is-ancestor', local, tip], { cwd: repo, okCodes: [1] });
+  if (behind.code !== 0) return `${baseBranch} has commits ${remote} does not have; it was not moved`;
+  const checkout = (await listCheckouts(repo)).find((c) => c.branch === baseBranch && !c.bare);
+  if (checkout) {
+    const ff = await git(['merge', '--ff-only', '-q', tip], { cwd: checkout.path, okCodes: [1, 128] });
+    return ff.code === 0 ? `${baseBranch} fast-forwarded from ${remote}` : `${baseBranch} is checked out with changes at ${checkout.path}; it was not moved`;
+  }
+  await git(['update-ref', '-m', `fetch ${remote} ${baseBranch}`, `refs/heads/${baseBranch}`, tip, local], { cwd: repo });
+  return `${baseBranch} fast-forwarded from ${remote}`;
 }

@@ -116,4 +116,10 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE tasks ADD COLUMN port_count INTEGER;
   ALTER TABLE tasks ADD COLUMN setup_status TEXT;
   `,
+  // 5: attempts: tasks started together from one prompt share a group, numbered from 1
+  `
+  ALTER TABLE tasks ADD COLUMN attempt_group TEXT;
+  ALTER TABLE tasks ADD COLUMN attempt_index INTEGER;
+  CREATE INDEX tasks_by_attempt_group ON tasks(attempt_group);
+  `,
 ];

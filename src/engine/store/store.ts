@@ -36,6 +36,8 @@ interface TaskRow {
   diff_deletions: number | null;
   archived: number;
   notify_token: string | null;
+  attempt_group: string | null;
+  attempt_index: number | null;
 }
 
 function toTask(r: TaskRow): Task {
@@ -59,6 +61,8 @@ function toTask(r: TaskRow): Task {
     flags: { ...NO_FLAGS, ...(JSON.parse(r.flags_json) as Partial<TaskFlags>) },
     diffStat: r.diff_files === null ? null : { files: r.diff_files, additions: r.diff_additions ?? 0, deletions: r.diff_deletions ?? 0 },
     archived: r.archived === 1,
+    attemptGroup: r.attempt_group ?? null,
+    attemptIndex: r.attempt_index ?? null,
   };
 }
 
@@ -223,6 +227,28 @@ export class Store {
       reason: string;
     }[];
     return rows.map((r) => ({ id: r.id, taskId: r.task_id, at: r.at, fromState: r.from_state, toState: r.to_state, reason: r.reason }));
+  }
+
+  // attempts: tasks started together from one prompt
+
+  setAttempt(taskId: string, group: string, index: number, now = Date.now()): Task {
+    this.db.prepare('UPDATE tasks SET attempt_group = ?, attempt_index = ?, updated_at = ? WHERE id = ?').run(group, index, now, taskId);
+    return this.task(taskId);
+  }
+
+  /** The tasks of an attempt group, by attempt number. */
+  attemptGroup(group: string): Task[] {
+    const rows = this.db.prepare('SELECT * FROM tasks WHERE attempt_group = ? ORDER BY attempt_index, created_at').all(group) as TaskRow[];
+    return rows.map(toTask);
+  }
+
+  /** Says why a task is in its state without changing the state (an attempt cancelled because another was merged). */
+  setStateReason(taskId: string, reason: string, now = Date.now()): Task {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE tasks SET state_reason = ?, updated_at = ? WHERE id = ?').run(reason, now, taskId);
+      this.addNote(taskId, reason, now);
+    })();
+    return this.task(taskId);
   }
 
   // runs

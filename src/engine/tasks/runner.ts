@@ -14,7 +14,7 @@ import { typePromptWhenReady } from '../agents/type-prompt';
 import { notifyEnv } from '../supervision/task-env';
 import type { EngineContext } from '../context';
 import { currentBranch, listBranches } from '../git/repository';
-import { createWorktree, slugify } from '../git/worktrees';
+import { createWorktree, fastForwardBaseFromRemote, slugify } from '../git/worktrees';
 import { newId } from '../ids';
 import { isInside } from '../paths';
 import { LIVE_STATES } from './lifecycle';
@@ -102,6 +102,9 @@ export class TaskRunner {
       const worktreePath = path.join(worktreesDir, `${slugify(project.name, 30)}-${project.id.slice(0, 6)}`, `${slug}-${task.id.slice(0, 6)}`);
       if (isInside(project.path, worktreePath)) {
         throw new SwitchyardError('invalid-input', `the worktrees folder ${worktreesDir} is inside the repository; choose one outside it in settings`);
+      }
+      if (this.ctx.settings().fetchBeforeBranching) {
+        this.ctx.store.addNote(task.id, await fastForwardBaseFromRemote(project.path, task.baseBranch));
       }
       await createWorktree({ repo: project.path, branch, baseBranch: task.baseBranch, worktreePath });
       task = store.patchTask(task.id, { branch, worktreePath });

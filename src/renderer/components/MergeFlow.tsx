@@ -143,6 +143,16 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
                 <option value="squash">Squash into one commit</option>
                 <option value="rebase">Rebase, then fast-forward</option>
               </select>
+              {strategy !== step.preview.strategyDefault && (
+                <button
+                  className="link-button"
+                  onClick={() =>
+                    void api.call('projects.setMergeStrategy', { projectId: task.projectId, strategy }).then(() => setStep({ ...step, preview: { ...step.preview, strategyDefault: strategy } }))
+                  }
+                >
+                  Make this the project’s default
+                </button>
+              )}
             </label>
           </div>
           {strategy === 'squash' && (

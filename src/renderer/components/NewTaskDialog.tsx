@@ -6,13 +6,22 @@ import { PROMPT_PLACEHOLDER, type Project, type Task } from '../../shared/task';
 import type { Api } from '../api/client';
 import { AgentSelect, NotInstalled, agentsOrBuiltins, selectable, useAgentList } from './AgentSelect';
 import { Dialog } from './Dialog';
+import '../styles/attempts.css';
 
 const AGENT_KEY = 'switchyard.lastAgent';
+const ATTEMPT_CHOICES = [1, 2, 3, 4] as const;
+
+/** One attempt's agent: a profile id, and the command line when it is the custom one. */
+interface AttemptAgent {
+  profile: string;
+  command: string;
+}
 
 interface Props {
   api: Api;
   project: Project;
   onClose(): void;
+  /** With attempts, the first of them. */
   onCreated(task: Task): void;
 }
 
@@ -30,6 +39,12 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
   const agents = agentsOrBuiltins(agentList.list);
   const chosen = agents.find((a) => a.profile.id === profile);
   const [startNow, setStartNow] = useState(true);
+  // 1: a normal task; 2–4: attempts, each with its own agent (the same one by default).
+  const [attempts, setAttempts] = useState(1);
+  const [attemptAgents, setAttemptAgents] = useState<AttemptAgent[]>([]);
+  const attemptAgent = (i: number): AttemptAgent => attemptAgents[i] ?? { profile, command };
+  const setAttemptAgent = (i: number, patch: Partial<AttemptAgent>): void =>
+    setAttemptAgents((cur) => Array.from({ length: Math.max(cur.length, i + 1) }, (_, j) => (j === i ? { ...(cur[j] ?? { profile, command }), ...patch } : (cur[j] ?? { profile, command }))));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -74,7 +89,14 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
     setBusy(true);
     setError(null);
     try {
-      const agent = profile === CUSTOM_PROFILE_ID ? { profile: CUSTOM_PROFILE_ID, command } : { profile };
+      const toSpec = (a: AttemptAgent) => (a.profile === CUSTOM_PROFILE_ID ? { profile: CUSTOM_PROFILE_ID, command: a.command } : { profile: a.profile });
+      if (attempts > 1) {
+        const agents = Array.from({ length: attempts }, (_, i) => toSpec(attemptAgent(i)));
+        const tasks = await api.call('tasks.createAttempts', { projectId: project.id, title, prompt, baseBranch: baseBranch || undefined, agents, startNow });
+        onCreated(tasks[0]!);
+        return;
+      }
+      const agent = toSpec({ profile, command });
       localStorage.setItem(AGENT_KEY, JSON.stringify({ profile, command }));
       const task = await api.call('tasks.create', { projectId: project.id, title, prompt, baseBranch: baseBranch || undefined, agent, startNow });
       onCreated(task);
@@ -115,6 +137,18 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
             </select>
           </label>
           <label className="field">
+            <span>Attempts</span>
+            <select value={attempts} onChange={(e) => setAttempts(Number(e.target.value))} aria-label="Attempts" title="Run the same prompt as 2–4 attempts, each in its own worktree and branch, and merge the best">
+              {ATTEMPT_CHOICES.map((n) => (
+                <option key={n} value={n}>
+                  {n === 1 ? '1 — a single task' : `${n} attempts`}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {attempts === 1 ? (
+          <label className="field">
             <span>Agent</span>
             <AgentSelect
               agents={agents}
@@ -126,8 +160,32 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
               }}
             />
           </label>
-        </div>
-        {chosen && profile !== CUSTOM_PROFILE_ID && profile !== SHELL_PROFILE_ID && (
+        ) : (
+          <fieldset className="field attempt-agents">
+            <legend>Agents, one per attempt</legend>
+            {Array.from({ length: attempts }, (_, i) => {
+              const a = attemptAgent(i);
+              return (
+                <div key={i} className="attempt-agent">
+                  <span className="muted">Attempt {i + 1}</span>
+                  <AgentSelect agents={agents} detected={agentList.list !== null} value={a.profile} onChange={(id) => setAttemptAgent(i, { profile: id })} ariaLabel={`Agent for attempt ${i + 1}`} />
+                  {a.profile === CUSTOM_PROFILE_ID && (
+                    <input
+                      value={a.command}
+                      onChange={(e) => setAttemptAgent(i, { command: e.target.value })}
+                      placeholder={`my-agent --yes ${PROMPT_PLACEHOLDER}`}
+                      spellCheck={false}
+                      className="mono"
+                      aria-label={`Command for attempt ${i + 1}`}
+                    />
+                  )}
+                </div>
+              );
+            })}
+            <small className="muted">Each attempt gets its own worktree and branch. Merging one closes the others; any with work that would be lost is kept for you.</small>
+          </fieldset>
+        )}
+        {attempts === 1 && chosen && profile !== CUSTOM_PROFILE_ID && profile !== SHELL_PROFILE_ID && (
           <small className="muted agent-hint">
             {chosen.profile.promptMode === 'typed' ? 'The prompt is typed into the agent once it is up. ' : ''}
             {chosen.profile.hooksHint}
@@ -135,7 +193,7 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
         )}
         {agentList.list?.error && <small className="form-error">Agent settings not used: {agentList.list.error}</small>}
         <NotInstalled agents={agentList.list?.agents ?? []} />
-        {profile === CUSTOM_PROFILE_ID && (
+        {attempts === 1 && profile === CUSTOM_PROFILE_ID && (
           <label className="field">
             <span>Command</span>
             <input value={command} onChange={(e) => setCommand(e.target.value)} placeholder={`my-agent --yes ${PROMPT_PLACEHOLDER}`} spellCheck={false} className="mono" aria-label="Command" />
@@ -158,7 +216,7 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
             Cancel
           </button>
           <button type="submit" className="btn btn-primary" disabled={busy || !title.trim()}>
-            {busy ? 'Creating…' : startNow ? 'Create and start' : 'Create'}
+            {busy ? 'Creating…' : attempts > 1 ? `Create ${attempts} attempts${startNow ? ' and start' : ''}` : startNow ? 'Create and start' : 'Create'}
           </button>
         </div>
       </form>

@@ -1,6 +1,7 @@
 /** Global settings: worktrees folder, default agent, notifications, theme, scrollback, editor. */
 import { useEffect, useState, type FormEvent } from 'react';
-import type { AppInfo, DetectedEditor, Settings } from '../../shared/contract';
+import type { AppInfo, DetectedEditor, DiskUsage as DiskUsageRow, Settings } from '../../shared/contract';
+import { formatBytes } from '../format';
 import type { Api } from '../api/client';
 import { askNotificationPermission, notificationsSupported } from '../notifications';
 import type { SettingsState } from '../use-settings';
@@ -48,6 +49,8 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
         defaultAgent: draft.defaultAgent,
         scrollback: draft.scrollback,
         needsInputQuietMs: draft.needsInputQuietMs,
+        autoCleanupDays: draft.autoCleanupDays,
+        fetchBeforeBranching: draft.fetchBeforeBranching,
         editor: draft.editor,
         editorCommand: draft.editorCommand?.trim() || null,
       });
@@ -129,9 +132,29 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
             <small className="muted">Runs without a shell; {'{path}'} becomes the worktree path.</small>
           </label>
         )}
+        <div className="field-grid">
+          <label className="field">
+            <span>Remove worktrees of done tasks after (days)</span>
+            <input
+              type="number"
+              min={1}
+              max={3650}
+              placeholder="never"
+              value={draft.autoCleanupDays ?? ''}
+              onChange={(e) => set('autoCleanupDays', e.target.value ? Math.max(1, Number(e.target.value)) : null)}
+              aria-label="Automatic clean-up days"
+            />
+            <small className="muted">Empty: never. Only worktrees that would lose nothing are removed.</small>
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={draft.fetchBeforeBranching} onChange={(e) => set('fetchBeforeBranching', e.target.checked)} aria-label="Fetch before branching" /> Fetch the base
+            branch from its remote before a task branches from it
+          </label>
+        </div>
         <label className="check">
           <input type="checkbox" checked={draft.notifications} onChange={(e) => set('notifications', e.target.checked)} aria-label="Notifications" /> Notify me when a task needs input or finishes
         </label>
+        <DiskUsage api={api} />
         {onOpenAgents && (
           <p>
             <button type="button" className="btn" onClick={onOpenAgents}>
@@ -160,5 +183,52 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** Each task's worktree size, with clean-up of the ones that would lose nothing. */
+function DiskUsage({ api }: { api: Api }) {
+  const [rows, setRows] = useState<DiskUsageRow[] | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const load = (): void => void api.call('tasks.diskUsage', {}).then(setRows, (e: Error) => setNote(e.message));
+  const total = (rows ?? []).reduce((n, r) => n + r.bytes, 0);
+  const cleanable = (rows ?? []).filter((r) => ['done', 'cancelled', 'failed'].includes(r.state));
+  return (
+    <details className="disk-usage" onToggle={(e) => (e.currentTarget.open && rows === null ? load() : undefined)}>
+      <summary>Disk usage of worktrees</summary>
+      {rows === null ? (
+        <p className="muted">Measuring…</p>
+      ) : (
+        <>
+          <p className="muted">
+            {rows.length} worktree{rows.length === 1 ? '' : 's'}, {formatBytes(total)} in all.
+          </p>
+          <ul className="file-list-plain">
+            {rows.map((r) => (
+              <li key={r.taskId}>
+                {formatBytes(r.bytes)}
+                {r.truncated ? '+' : ''} · {r.title} <span className="muted">({r.state})</span>
+              </li>
+            ))}
+          </ul>
+          {cleanable.length > 0 && (
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() =>
+                void api.call('tasks.cleanupMany', { taskIds: cleanable.map((r) => r.taskId) }).then((res) => {
+                  const removed = res.filter((r) => 'status' in r.result && r.result.status === 'removed').length;
+                  setNote(`${removed} removed; ${res.length - removed} kept because removing them would lose work (remove those one by one).`);
+                  load();
+                })
+              }
+            >
+              Clean up {cleanable.length} finished task{cleanable.length === 1 ? '' : 's'}
+            </button>
+          )}
+        </>
+      )}
+      {note && <p className="muted">{note}</p>}
+    </details>
   );
 }

@@ -4,6 +4,7 @@ import { parseCommandLine } from '../../shared/command-line';
 import type { Project, Task } from '../../shared/task';
 import { timeAgo } from '../format';
 import { StateBadge } from './StateBadge';
+import '../styles/attempts.css';
 
 export function agentLabel(task: Task): string {
   if (!isCustomAgent(task.agent)) return AGENT_NAMES.get(task.agent.profile) ?? task.agent.profile;
@@ -31,6 +32,8 @@ function agentMonogram(label: string): string {
 interface Props {
   task: Task;
   project: Project | null;
+  /** How many attempts the task's group has, where the board knows (the card says "attempt 2/3"). */
+  attemptCount?: number;
   selected: boolean;
   open: boolean;
   onSelect(): void;
@@ -39,7 +42,7 @@ interface Props {
   onDragEnd(): void;
 }
 
-export function TaskCard({ task, project, selected, open, onSelect, onOpen, onDragStart, onDragEnd }: Props) {
+export function TaskCard({ task, project, attemptCount, selected, open, onSelect, onOpen, onDragStart, onDragEnd }: Props) {
   const label = agentLabel(task);
   const needsInput = task.flags.needsInput;
   return (
@@ -62,6 +65,7 @@ export function TaskCard({ task, project, selected, open, onSelect, onOpen, onDr
     >
       <div className="card-top">
         <span className="card-title">{task.title}</span>
+        {task.attemptIndex !== null && <span className="card-attempt" title="One of several attempts at the same prompt">attempt {task.attemptIndex}{attemptCount ? `/${attemptCount}` : ''}</span>}
         <StateBadge state={task.state} exitCode={task.exitCode} compact />
       </div>
       {(needsInput || task.flags.deliveryUnconfirmed) && (

@@ -9,6 +9,7 @@ import { canFeedback, canMerge, canStart, canStop, hasWorktree, type TaskActions
 import { StateBadge } from './StateBadge';
 import { TerminalView } from './TerminalView';
 import { TaskDetails } from './TaskDetails';
+import { AttemptsCompare } from './AttemptsCompare';
 import { agentLabel } from './TaskCard';
 import { useAgentList } from './AgentSelect';
 
@@ -45,11 +46,11 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
 
   // A shell tab that closed falls back to the agent's terminal.
   useEffect(() => {
-    if (!['agent', 'changes', 'details'].includes(tab) && !shells.some((s) => s.sessionId === tab) && shells.length > 0) onTab('agent');
+    if (!['agent', 'changes', 'details', 'attempts'].includes(tab) && !shells.some((s) => s.sessionId === tab) && shells.length > 0) onTab('agent');
   }, [shells, tab, onTab]);
 
   const shell = shells.find((s) => s.sessionId === tab) ?? null;
-  const agentTab = tab === 'agent' || (!shell && !['changes', 'details'].includes(tab));
+  const agentTab = tab === 'agent' || (!shell && !['changes', 'details', 'attempts'].includes(tab));
 
   return (
     <section className="panel" aria-label={`Task ${task.title}`}>
@@ -130,6 +131,16 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
             </button>
           )}
           <span className="panel-actions-spacer" />
+          {task.branch && !task.cleanedUp && task.state !== 'queued' && (
+            <>
+              <button className="btn btn-ghost" onClick={() => void actions.push(task)} title="Push the task's branch to the base's remote">
+                Push
+              </button>
+              <button className="btn btn-ghost" onClick={() => void actions.createPullRequest(task)} title="Push, then open a pull request with gh">
+                Pull request
+              </button>
+            </>
+          )}
           {!canStop(task) && (
             <button className="btn btn-ghost" onClick={() => void actions.archive(task, !task.archived)}>
               {task.archived ? 'Unarchive' : 'Archive'}
@@ -163,6 +174,7 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
           )}
           <span className="tabs-spacer" />
           <Tab id="changes" label="Changes" active={tab === 'changes'} onTab={onTab} />
+          {task.attemptGroup && <Tab id="attempts" label="Attempts" active={tab === 'attempts'} onTab={onTab} />}
           <Tab id="details" label="Details" active={tab === 'details'} onTab={onTab} />
         </nav>
       </header>
@@ -189,6 +201,7 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
             </div>
           ))}
         {tab === 'details' && <TaskDetails api={api} task={task} />}
+        {tab === 'attempts' && task.attemptGroup && <AttemptsCompare api={api} task={task} theme={theme} onMerge={(t) => actions.flow('merge', t)} />}
       </div>
     </section>
   );
