@@ -10,7 +10,7 @@ import type { ChangedFile, CommitInfo, DiffAgainst, DiffGroup, FileContents, Fil
 import type { Task } from '../../shared/task';
 import type { Api } from '../api/client';
 import type { ThemeName } from '../theme';
-import { formatBytes, splitPath } from '../format';
+import { formatBytes } from '../format';
 import { isTypingTarget } from '../keyboard';
 import { useToast } from '../toasts';
 import { DiffEditor, type DiffEditorHandle, type DiffOptions, type LineSelection } from './DiffEditor';
@@ -251,7 +251,7 @@ export function ReviewView({ api, task, theme }: { api: Api; task: Task; theme: 
             </select>
           </div>
           {total === 0 && <p className="muted pad">No changes against {diff.baseBranch} yet.</p>}
-          <FileTree entries={entries} selected={selected} viewed={viewed} comments={comments} onSelect={setSelected} />
+          <FileTree entries={entries} selected={selected} viewed={viewed} comments={comments} onSelect={setSelected} filtering={filter.trim() !== '' || statusFilter !== 'all'} />
         </aside>
         <div className="review-diff">
           {selected && contents && contents.path === selected.file.path ? (
@@ -344,35 +344,126 @@ function Toggle({ label, on, set }: { label: string; on: boolean; set(v: boolean
   );
 }
 
-/** The changed files, virtualised so a thousand of them scroll as smoothly as ten. */
-function FileTree(p: { entries: Entry[]; selected: Entry | null; viewed: Record<string, string>; comments: ReviewComment[]; onSelect(e: Entry): void }) {
+type TreeRow =
+  | { kind: 'group'; key: string; label: string; count: number }
+  | { kind: 'dir'; key: string; name: string; depth: number; count: number; collapsed: boolean }
+  | { kind: 'file'; key: string; entry: Entry; depth: number };
+
+/** Folders first, then files, as a tree; a folder with one child folder is shown joined ("src/lib"). */
+function buildRows(entries: Entry[], collapsed: Set<string>): TreeRow[] {
+  const rows: TreeRow[] = [];
+  for (const group of ['committed', 'uncommitted'] as const) {
+    const files = entries.filter((e) => e.group === group);
+    if (files.length === 0) continue;
+    if (group === 'uncommitted' || entries.some((e) => e.group === 'uncommitted')) {
+      rows.push({ kind: 'group', key: `g:${group}`, label: group === 'committed' ? 'Committed' : 'Uncommitted', count: files.length });
+    }
+    type Node = { dirs: Map<string, Node>; files: Entry[]; count: number };
+    const root: Node = { dirs: new Map(), files: [], count: 0 };
+    for (const e of files) {
+      const parts = e.file.path.split('/');
+      let node = root;
+      node.count++;
+      for (const part of parts.slice(0, -1)) {
+        let next = node.dirs.get(part);
+        if (!next) node.dirs.set(part, (next = { dirs: new Map(), files: [], count: 0 }));
+        next.count++;
+        node = next;
+      }
+      node.files.push(e);
+    }
+    const walk = (node: Node, prefix: string, depth: number): void => {
+      for (const [name, child] of [...node.dirs].sort(([a], [b]) => a.localeCompare(b))) {
+        let label = name;
+        let dir = child;
+        let full = `${prefix}${name}/`;
+        while (dir.files.length === 0 && dir.dirs.size === 1) {
+          const [n, c] = [...dir.dirs][0]!;
+          label = `${label}/${n}`;
+          full = `${full}${n}/`;
+          dir = c;
+        }
+        const key = `${group}:${full}`;
+        const isCollapsed = collapsed.has(key);
+        rows.push({ kind: 'dir', key, name: label, depth, count: dir.count, collapsed: isCollapsed });
+        if (!isCollapsed) walk(dir, full, depth + 1);
+      }
+      for (const e of [...node.files].sort((a, b) => a.file.path.localeCompare(b.file.path))) {
+        rows.push({ kind: 'file', key: `${group}:f:${e.file.path}`, entry: e, depth });
+      }
+    };
+    walk(root, '', 0);
+  }
+  return rows;
+}
+
+/** The changed files as a tree, virtualised so a thousand of them scroll as smoothly as ten. */
+function FileTree(p: { entries: Entry[]; selected: Entry | null; viewed: Record<string, string>; comments: ReviewComment[]; onSelect(e: Entry): void; filtering: boolean }) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: p.entries.length, getScrollElement: () => scroller.current, estimateSize: () => 44, overscan: 12 });
-  const selectedIndex = p.selected ? p.entries.findIndex((e) => e.group === p.selected!.group && e.file.path === p.selected!.file.path) : -1;
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  // While filtering, every match shows.
+  const rows = useMemo(() => buildRows(p.entries, p.filtering ? new Set() : collapsed), [p.entries, collapsed, p.filtering]);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 30, overscan: 16 });
+  const selectedIndex = p.selected ? rows.findIndex((r) => r.kind === 'file' && r.entry.group === p.selected!.group && r.entry.file.path === p.selected!.file.path) : -1;
   useEffect(() => {
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
+  const toggle = (key: string): void =>
+    setCollapsed((c) => {
+      const next = new Set(c);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
   return (
-    <div className="file-tree" ref={scroller}>
+    <div className="file-tree" ref={scroller} role="tree" aria-label="Changed files">
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((item) => {
-          const e = p.entries[item.index]!;
-          const prev = p.entries[item.index - 1];
-          const { dir, base } = splitPath(e.file.path);
+          const r = rows[item.index]!;
+          const style = { transform: `translateY(${item.start}px)`, height: item.size };
+          if (r.kind === 'group') {
+            return (
+              <div key={r.key} className="file-slot file-group-title" style={style}>
+                {r.label} <span className="column-count">{r.count}</span>
+              </div>
+            );
+          }
+          if (r.kind === 'dir') {
+            return (
+              <div key={r.key} className="file-slot" style={style}>
+                <button className="dir-row" style={{ paddingLeft: 10 + r.depth * 14 }} onClick={() => toggle(r.key)} aria-expanded={!r.collapsed} role="treeitem">
+                  <span className="dir-caret">{r.collapsed ? '▸' : '▾'}</span>
+                  <span className="dir-name">{r.name}</span>
+                  <span className="muted dir-count">{r.count}</span>
+                </button>
+              </div>
+            );
+          }
+          const e = r.entry;
           const active = item.index === selectedIndex;
           const notes = p.comments.filter((c) => c.path === e.file.path && c.status === 'open').length;
           return (
-            <div key={item.key} className="file-slot" style={{ transform: `translateY(${item.start}px)`, height: item.size }}>
-              {(!prev || prev.group !== e.group) && e.group === 'uncommitted' && <div className="file-group-title">Uncommitted</div>}
-              <button className={`file-row${active ? ' active' : ''}${p.viewed[e.file.path] ? ' viewed' : ''}`} onClick={() => p.onSelect(e)} title={e.file.oldPath ? `${e.file.oldPath} → ${e.file.path}` : e.file.path} data-path={e.file.path}>
+            <div key={r.key} className="file-slot" style={style}>
+              <button
+                className={`file-row${active ? ' active' : ''}${p.viewed[e.file.path] ? ' viewed' : ''}`}
+                style={{ paddingLeft: 10 + r.depth * 14 }}
+                onClick={() => p.onSelect(e)}
+                title={e.file.oldPath ? `${e.file.oldPath} → ${e.file.path}` : e.file.path}
+                data-path={e.file.path}
+                role="treeitem"
+              >
                 <span className={`status status-${e.file.status}`} title={e.file.status}>
                   {STATUS_LETTER[e.file.status]}
                 </span>
                 <span className="file-name">
-                  <span className="file-base">{base}</span>
-                  {dir && <span className="file-dir">{dir}</span>}
+                  <span className="file-base">{e.file.path.split('/').pop()}</span>
+                  {e.file.oldPath && <span className="file-dir">from {e.file.oldPath}</span>}
                 </span>
-                {notes > 0 && <span className="file-notes" title={`${notes} open comment(s)`}>● {notes}</span>}
+                {notes > 0 && (
+                  <span className="file-notes" title={`${notes} open comment(s)`}>
+                    ● {notes}
+                  </span>
+                )}
                 <span className="counts">
                   {e.file.binary ? (
                     <span className="muted">binary</span>
