@@ -67,8 +67,7 @@ export function statusPaths(porcelainZ: string): string[] {
 }
 
 /**
- * Commits on `branch`, or on the worktree's HEAD, that no other local or remote-tracking branch
- * holds. HEAD counts because an agent may have detached it and committed there: removing the
+ * Commits on `branch`, or on the worktree's HEAD, that no other local branch holds. HEAD counts because an agent may have detached it and committed there: removing the
  * worktree would orphan those commits just as deleting the branch would.
  */
 export async function unmergedCommits(repo: string, branch: string, worktreePath?: string): Promise<{ sha: string; subject: string }[]> {
@@ -80,7 +79,8 @@ export async function unmergedCommits(repo: string, branch: string, worktreePath
   }
   if (tips.length === 0) return [];
   const out = await git(
-    ['log', '--format=%H%x09%s', ...tips, '--not', `--exclude=${branch}`, '--branches', '--remotes'],
+    // Remote-tracking refs do not count: a fetch --prune or a deleted PR branch removes them.
+    ['log', '--format=%H%x09%s', ...tips, '--not', `--exclude=${branch}`, '--branches'],
     { cwd: repo },
   );
   return out.stdout

@@ -140,7 +140,11 @@ export class MergeFlow {
       ? `nothing to merge: ${target} already holds this work (at ${outcome.commit})`
       : `merged into ${target} by ${strategy} as ${outcome.commit}`;
     this.ctx.taskChanged(store.transition(taskId, 'done', why, { flags: { ...flags, conflicts: [] } }));
-    const cleanup = await this.cleanupLocked(taskId, { confirmLoss: false, target });
+    // The merge happened: a clean-up that fails (a teardown, a lost daemon) leaves the worktree
+    // for later rather than reporting a finished merge as an error.
+    const cleanup = await this.cleanupLocked(taskId, { confirmLoss: false, target }).catch(
+      async (): Promise<CleanupResult> => ({ status: 'needs-confirmation', lost: await whatRemovalWouldLose(project.path, worktreePath, branch) }),
+    );
     return { status: 'merged', commit: outcome.commit, alreadyMerged: outcome.alreadyMerged, baseBranch: target, strategy, updatedCheckout: outcome.updatedCheckout, cleanup };
   }
 
@@ -251,6 +255,11 @@ export class MergeFlow {
     const ignored = await ignoredEntries(worktreePath);
     if (task.sessionId) await this.ctx.ptyd()?.dispose(task.sessionId).catch(() => {});
     await this.beforeRemove(taskId);
+    // Shells and teardown could have written since the check: look again, and delete nothing
+    // the user has not seen listed.
+    const again = await whatRemovalWouldLose(project.path, worktreePath, branch);
+    const seen = new Set(lost.uncommitted);
+    if (again.uncommitted.some((f) => !seen.has(f))) return { status: 'needs-confirmation', lost: again };
     await removeWorktreeAndBranch(project.path, worktreePath, branch);
     this.review.forget(taskId);
     this.ctx.taskChanged(this.ctx.store.patchTask(taskId, { cleanedUp: true }));

@@ -311,7 +311,27 @@ export function copyIntoWorktree(repo: string, worktree: string, paths: string[]
   return notes;
 }
 
+/** A destination that is (or sits under) a symlink could write anywhere: refuse it. */
+function safeDestination(dest: string, rel: string): void {
+  let existing = dest;
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  let st: fs.Stats | null = null;
+  try {
+    st = fs.lstatSync(dest);
+  } catch {
+    // nothing there yet
+  }
+  // lstat, not exists: a dangling link would be written through just the same.
+  if (st?.isSymbolicLink()) throw new Error(`copy: "${rel}" is a symlink in the worktree; refusing to write through it`);
+  const real = fs.realpathSync(existing);
+  if (real !== existing && path.relative(real, existing) !== '') {
+    // The nearest existing folder resolves elsewhere: a link on the way.
+    throw new Error(`copy: "${rel}" would be written through a symlink in the worktree`);
+  }
+}
+
 function copyEntry(src: string, dest: string, rel: string): void {
+  safeDestination(dest, rel);
   const st = fs.lstatSync(src);
   if (st.isSymbolicLink()) {
     // A symlink at the top was resolved by isInside; inside a folder, refuse rather than follow.

@@ -13,6 +13,7 @@ import { Dialog } from './Dialog';
 type Step =
   | { kind: 'working'; text: string }
   | { kind: 'preview'; preview: MergePreview; branches: string[] }
+  | { kind: 'confirm-discard' }
   | { kind: 'needs-commit'; files: ChangedFile[]; changed: boolean }
   | { kind: 'conflict'; files: string[] }
   | { kind: 'refused'; reason: string; path: string | null }
@@ -92,6 +93,8 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
 
   useEffect(() => {
     if (mode === 'merge') void preview(task.baseBranch);
+    // Discarding stops a running agent: ask before anything happens.
+    else if (mode === 'discard' && (task.state === 'running' || task.state === 'verifying')) setStep({ kind: 'confirm-discard' });
     else void cleanup(false, null);
     // Runs once, when the flow opens.
   }, []);
@@ -116,6 +119,19 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
   return (
     <Dialog title={title} onClose={close} wide>
       {step.kind === 'working' && <p className="working">{step.text}</p>}
+      {step.kind === 'confirm-discard' && (
+        <>
+          <p>The agent is still running. Discarding stops it, then removes the worktree and branch — asking first if that would lose any work.</p>
+          <div className="dialog-actions">
+            <button className="btn btn-primary" autoFocus onClick={close}>
+              Keep the task
+            </button>
+            <button className="btn btn-danger" onClick={() => void cleanup(false, null)}>
+              Stop and discard
+            </button>
+          </div>
+        </>
+      )}
       {step.kind === 'preview' && (
         <div className="merge-preview">
           <div className="field-grid">
@@ -220,6 +236,9 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
             </div>
           )}
           <div className="dialog-actions">
+            <button className="btn" onClick={() => void api.call('tasks.openInEditor', { taskId: task.id }).then(() => onDone('Opened the worktree in your editor.'), (e: Error) => setStep({ kind: 'error', message: e.message }))}>
+              Open in editor
+            </button>
             <button className="btn" onClick={() => void conflictAction('rebase')}>
               Rebase onto {target}
             </button>

@@ -68,8 +68,14 @@ export function TaskCard({ task, project, attemptCount, selected, open, onSelect
         {task.attemptIndex !== null && <span className="card-attempt" title="One of several attempts at the same prompt">attempt {task.attemptIndex}{attemptCount ? `/${attemptCount}` : ''}</span>}
         <StateBadge state={task.state} exitCode={task.exitCode} compact />
       </div>
-      {(needsInput || task.flags.deliveryUnconfirmed) && (
+      {(needsInput || task.flags.deliveryUnconfirmed || task.flags.conflicts.length > 0 || task.flags.worktreeMissing) && (
         <div className="card-flags">
+          {task.flags.conflicts.length > 0 && (
+            <span className="flag flag-warn" title={task.flags.conflicts.join('\n')}>
+              Conflicts · {task.flags.conflicts.length}
+            </span>
+          )}
+          {task.flags.worktreeMissing && <span className="flag flag-warn">Worktree missing</span>}
           {needsInput && <span className="flag flag-input" title={task.flags.message ?? 'The agent is waiting for you'}>● Needs input</span>}
           {task.flags.deliveryUnconfirmed && <span className="flag flag-warn">Feedback not confirmed</span>}
         </div>

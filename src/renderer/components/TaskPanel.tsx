@@ -90,6 +90,18 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
           )}
           {task.stateReason && <span className="muted reason">— {task.stateReason}</span>}
         </div>
+        {task.flags.conflicts.length > 0 && (
+          <div className="panel-warning" role="alert">
+            <span>
+              Merging conflicts in {task.flags.conflicts.join(', ')}. Open <strong>Merge</strong> for the three versions of each file, a rebase onto the base, or to send the conflicts to the agent.
+            </span>
+          </div>
+        )}
+        {task.flags.worktreeMissing && (
+          <div className="panel-warning" role="alert">
+            <span>This task’s worktree was deleted outside Switchyard. Its committed work is still on its branch.</span>
+          </div>
+        )}
         {task.flags.deliveryUnconfirmed && (
           <div className="panel-warning" role="alert">
             <span>Your last feedback was typed into the agent, but it was not seen to take it. Look at the terminal; press Enter there if the text is still waiting.</span>
