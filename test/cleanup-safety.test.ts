@@ -37,3 +37,35 @@ describe('clean-up safety', () => {
     expect(fs.existsSync(path.join(outside, 'target'))).toBe(false);
   });
 });
+
+describe('merge targets that are in use', () => {
+  it('refuses to merge into another task’s branch while its agent runs, and into a branch being rebased', async () => {
+    const repo = makeRepo({ 'a.txt': 'a\n' });
+    const engine = await startEngine();
+    const project = await engine.openProject(repo);
+    const done = await engine.createTask({ projectId: project.id, title: 'Done', prompt: '', agent: { profile: 'custom', command: scriptedAgent([{ write: { path: 'd.txt', content: 'd\n' } }, { commit: 'd' }]) }, startNow: true });
+    await waitForState(engine, done.id, 'review');
+    const busy = await engine.createTask({ projectId: project.id, title: 'Busy', prompt: '', agent: { profile: 'custom', command: scriptedAgent([{ hang: true }]) }, startNow: true });
+    await expect(engine.merge(done.id, false, undefined, { target: busy.branch! })).rejects.toMatchObject({ code: 'bad-state' });
+    const before = git(repo, 'rev-parse', busy.branch!);
+    expect(git(repo, 'rev-parse', busy.branch!)).toBe(before);
+
+    // A rebase of "side" stopped halfway in the main checkout.
+    git(repo, 'checkout', '-q', '-b', 'side');
+    fs.writeFileSync(path.join(repo, 'a.txt'), 'side\n');
+    git(repo, 'commit', '-qam', 'side');
+    git(repo, 'checkout', '-q', 'main');
+    fs.writeFileSync(path.join(repo, 'a.txt'), 'main\n');
+    git(repo, 'commit', '-qam', 'main');
+    git(repo, 'checkout', '-q', 'side');
+    try {
+      git(repo, 'rebase', 'main');
+    } catch {
+      // stopped on the conflict, as intended
+    }
+    const sideBefore = git(repo, 'rev-parse', 'refs/heads/side');
+    await expect(engine.merge(done.id, false, undefined, { target: 'side' })).rejects.toMatchObject({ code: 'bad-state' });
+    expect(git(repo, 'rev-parse', 'refs/heads/side')).toBe(sideBefore);
+    git(repo, 'rebase', '--abort');
+  });
+});

@@ -81,6 +81,12 @@ export class MergeFlow {
     const t = target ?? task.baseBranch;
     if (t === task.branch) throw new SwitchyardError('invalid-input', 'a task cannot be merged into its own branch');
     if (!(await branchExists(repo, t))) throw new SwitchyardError('unknown-branch', `the branch "${t}" does not exist`);
+    // Never move files under another agent at work.
+    const busy = this.ctx.store.tasksInStates(LIVE_STATES).find((o) => o.branch === t && o.projectId === task.projectId);
+    if (busy) throw new SwitchyardError('bad-state', `"${t}" is the branch of “${busy.title}”, whose agent is running; stop it first`);
+    // A rebase in progress on the target (in any checkout) would overwrite whatever we merge.
+    const rebasing = await rebaseInProgressOn(repo, t);
+    if (rebasing) throw new SwitchyardError('bad-state', `"${t}" is being rebased at ${rebasing}; finish or abort that rebase first`);
     return t;
   }
 
@@ -419,4 +425,23 @@ export async function folderSize(dir: string, limit: number): Promise<{ bytes: n
     }
   }
   return { bytes, truncated: false };
+}
+
+/** The checkout in which `branch` is being rebased (git shows it detached meanwhile), or null. */
+async function rebaseInProgressOn(repo: string, branch: string): Promise<string | null> {
+  const out = await git(['worktree', 'list', '--porcelain', '-z'], { cwd: repo });
+  const paths = out.stdout
+    .split('\0')
+    .filter((f) => f.startsWith('worktree '))
+    .map((f) => f.slice('worktree '.length));
+  for (const wt of paths) {
+    if (!fs.existsSync(wt)) continue;
+    const gitDir = await git(['rev-parse', '--absolute-git-dir'], { cwd: wt, okCodes: [128] });
+    if (gitDir.code !== 0) continue;
+    for (const dir of ['rebase-merge', 'rebase-apply']) {
+      const headName = path.join(gitDir.stdout.trim(), dir, 'head-name');
+      if (fs.existsSync(headName) && fs.readFileSync(headName, 'utf8').trim() === `refs/heads/${branch}`) return wt;
+    }
+  }
+  return null;
 }
