@@ -2,21 +2,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dispatch } from '../src/shared/dispatch';
-import type { Method } from '../src/shared/contract';
 import type { ChangedFile, FileContents } from '../src/shared/diff';
 import type { Task } from '../src/shared/task';
-import type { Engine } from '../src/engine/engine';
 import { attemptTitle } from '../src/engine/tasks/attempts';
-import { git, makeRepo, runCleanups, scriptedAgent, startEngine, waitForState } from './helpers';
+import { git, makeRepo, runCleanups, scriptedAgent, startEngine, waitForState, callApi } from './helpers';
 
 afterEach(runCleanups);
 
-async function call<T>(engine: Engine, method: Method, input: unknown): Promise<T> {
-  const res = await dispatch(engine.handlers(), 1, method, input);
-  if (!res.ok) throw Object.assign(new Error(res.error.message), { code: res.error.code });
-  return res.output as T;
-}
+const call = callApi;
 
 const custom = (steps: unknown[]) => ({ profile: 'custom', command: scriptedAgent(steps) });
 

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { quote } from 'shell-quote';
 import { expect } from 'vitest';
 import { Engine, type EngineOptions } from '../src/engine/engine';
+import { dispatch } from '../src/shared/dispatch';
+import type { Method } from '../src/shared/contract';
 import { PtydClient } from '../src/engine/ptyd/client';
 import { ptydPaths, type PtydLaunch } from '../src/engine/ptyd/launcher';
 import type { CliLaunch } from '../src/engine/supervision/cli-launcher';
@@ -176,4 +178,14 @@ export function processAlive(pid: number): boolean {
   } catch {
     return true;
   }
+}
+
+/**
+ * A call through the contract, as a UI would make it: input validated by its schema, errors
+ * thrown with their code.
+ */
+export async function callApi<T = unknown>(engine: Engine, method: Method, input: unknown): Promise<T> {
+  const res = await dispatch(engine.handlers(), 1, method, input);
+  if (!res.ok) throw Object.assign(new Error(res.error.message), { code: res.error.code });
+  return res.output as T;
 }

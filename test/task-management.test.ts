@@ -2,19 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dispatch } from '../src/shared/dispatch';
-import type { Method } from '../src/shared/contract';
 import type { Engine } from '../src/engine/engine';
 import { detectEditors } from '../src/engine/editors/detect';
-import { git, makeRepo, runCleanups, scriptedAgent, startEngine, tempDir, waitFor, waitForState } from './helpers';
+import { git, makeRepo, runCleanups, scriptedAgent, startEngine, tempDir, waitFor, waitForState, callApi } from './helpers';
 
 afterEach(runCleanups);
 
-async function call<T>(engine: Engine, method: Method, input: unknown): Promise<T> {
-  const res = await dispatch(engine.handlers(), 1, method, input);
-  if (!res.ok) throw Object.assign(new Error(res.error.message), { code: res.error.code });
-  return res.output as T;
-}
+const call = callApi;
 
 async function project(engine: Engine, repo = makeRepo()) {
   return { repo, project: await engine.openProject(repo) };
