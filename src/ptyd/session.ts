@@ -10,7 +10,7 @@ import serializeAddon from '@xterm/addon-serialize';
 import type { ScreenText, SessionInfo, SpawnRequest } from '../shared/ptyd-protocol';
 import type { TerminalServerMessage } from '../shared/terminal';
 import { FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK, MIRROR_SCROLLBACK } from '../shared/terminal';
-import { killTree } from './process-tree';
+import { SESSION_TAG, killTree } from './process-tree';
 
 const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
@@ -74,7 +74,8 @@ export class PtySession {
       cols: spec.cols,
       rows: spec.rows,
       cwd: spec.cwd,
-      env: spec.env,
+      // Every process the agent starts inherits this tag, so a stop finds even double-forked daemons.
+      env: { ...spec.env, [SESSION_TAG]: spec.session },
       encoding: null,
     });
     this.proc.onData((data) => this.onOutput(toBytes(data)));
@@ -232,9 +233,9 @@ export class PtySession {
     this.mirror.resize(cols, rows);
   }
 
+  /** Stops the agent and everything it started; after an exit, whatever it left behind. */
   async kill(): Promise<void> {
-    if (this.exit) return;
-    await killTree(this.proc.pid);
+    await killTree(this.exit ? null : this.proc.pid, this.id);
   }
 
   dispose(): void {
