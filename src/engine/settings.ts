@@ -25,6 +25,11 @@ export function defaultSettings(dataDir: string): Settings {
     editorCommand: null,
     autoCleanupDays: null,
     fetchBeforeBranching: false,
+    stuckAfterSec: 15 * 60,
+    stuckPolicy: 'notify',
+    budgetSec: null,
+    budgetPolicy: 'stop',
+    autoRetryLimit: 1,
   };
 }
 

@@ -15,6 +15,9 @@ const HEADLINES = {
   'needs-input': 'needs your input',
   finished: 'finished',
   'delivery-unconfirmed': 'did not take your feedback',
+  stuck: 'looks stuck',
+  'over-budget': 'is over its time budget',
+  'verify-failed': 'failed verify',
 } as const;
 
 export function noticeFor(event: EngineEvent, opts: { enabled: boolean; windowFocused: boolean }): Notice | null {

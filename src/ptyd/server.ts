@@ -120,6 +120,8 @@ export class PtydServer {
         return this.session(req.session).screen();
       case 'text':
         return this.session(req.session).text();
+      case 'transcript':
+        return this.session(req.session).transcript(req.maxLines);
       case 'shutdown':
         setImmediate(() => void this.shutdown());
         return null;

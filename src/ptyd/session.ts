@@ -172,6 +172,31 @@ export class PtySession {
     };
   }
 
+  /**
+   * The whole buffer (scrollback and screen) as plain text, one entry per logical line: rows the
+   * terminal wrapped are joined again, so a long line (a JSON answer) reads as it was printed.
+   * At most the last `maxLines` lines; trailing blank rows dropped.
+   */
+  transcript(maxLines: number): Promise<{ lines: string[]; truncated: boolean; alive: boolean }> {
+    return new Promise((resolve) => {
+      // Behind the mirror's pending writes, so everything read so far is in it.
+      this.mirror.write('', () => {
+        const buf = this.mirror.buffer.active;
+        const lines: string[] = [];
+        for (let i = 0; i < buf.length; i++) {
+          const line = buf.getLine(i);
+          if (!line) continue;
+          const text = line.translateToString(true);
+          if (line.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
+          else lines.push(text);
+        }
+        while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+        const truncated = lines.length > maxLines;
+        resolve({ lines: truncated ? lines.slice(-maxLines) : lines, truncated, alive: this.exit === null });
+      });
+    });
+  }
+
   private sendSnapshot(s: Subscriber, scrollback = MIRROR_SCROLLBACK): void {
     s.lastSnapshotAt = Date.now();
     const snap = this.screen(scrollback);

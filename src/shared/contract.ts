@@ -9,6 +9,7 @@ import type { ChangedFile, CommitInfo, FileContents, ReviewComment, TaskDiff } f
 import type { Project, Run, Task, TaskEvent, TaskMessage, TerminalInfo } from './task';
 import { agentOverridesSchema, agentSpecSchema, type AgentList, type AgentOverridesView } from './agents';
 import type { ErrorPayload } from './errors';
+import { taskChecksSchema, type EffectiveChecks, type ReviewerRun, type TimelineEntry, type VerifyRun, SUPERVISION_POLICIES, type SupervisionPolicy } from './checks';
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
 const path = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'a path cannot hold a NUL byte');
@@ -22,6 +23,8 @@ export const createTaskInput = z.object({
   baseBranch: branchName.optional(),
   agent: agentSpecSchema,
   startNow: z.boolean().default(true),
+  /** The task's own verify, reviewer and supervision settings. */
+  checks: taskChecksSchema.optional(),
 });
 
 export interface AppInfo {
@@ -59,6 +62,15 @@ export interface Settings {
   autoCleanupDays: number | null;
   /** Fetch the base branch from its remote before a task branches from it. */
   fetchBeforeBranching: boolean;
+  // ---- supervision defaults (a repository's config and each task can override them) ----
+  /** A running agent with no output and no file changes this long is stuck; null: never. */
+  stuckAfterSec: number | null;
+  stuckPolicy: SupervisionPolicy;
+  /** Wall-clock budget of a task's agent runs; null: none. */
+  budgetSec: number | null;
+  budgetPolicy: SupervisionPolicy;
+  /** Automatic restarts per task (the "restart" policy). */
+  autoRetryLimit: number;
 }
 
 export const settingsPatchSchema = z
@@ -73,6 +85,11 @@ export const settingsPatchSchema = z
     editorCommand: z.string().trim().min(1).max(8192).nullable(),
     autoCleanupDays: z.number().int().min(1).max(3650).nullable(),
     fetchBeforeBranching: z.boolean(),
+    stuckAfterSec: z.number().int().min(5).max(7 * 24 * 3600).nullable(),
+    stuckPolicy: z.enum(SUPERVISION_POLICIES),
+    budgetSec: z.number().int().min(5).max(30 * 24 * 3600).nullable(),
+    budgetPolicy: z.enum(SUPERVISION_POLICIES),
+    autoRetryLimit: z.number().int().min(0).max(20),
   })
   .partial()
   .strict();
@@ -173,7 +190,7 @@ export type FeedbackDelivery = 'typed-confirmed' | 'typed-unconfirmed' | 'restar
 export type FeedbackResult = { task: Task; delivery: FeedbackDelivery };
 
 /** Why a task wants the user's attention (an OS or browser notification). */
-export type AttentionReason = 'needs-input' | 'finished' | 'delivery-unconfirmed';
+export type AttentionReason = 'needs-input' | 'finished' | 'delivery-unconfirmed' | 'stuck' | 'over-budget' | 'verify-failed';
 
 /** Declares a call: its input schema, and (as a type only) its output. */
 function call<Out>() {
@@ -259,11 +276,34 @@ export const API = {
   /** The task's history of feedback sent and agent reports, oldest first. */
   'tasks.messages': call<TaskMessage[]>()(taskRef),
   /** The user has seen a flag and dismisses it. */
-  'tasks.dismissFlag': call<Task>()(z.object({ taskId: id, flag: z.enum(['needsInput', 'deliveryUnconfirmed', 'message']) }).strict()),
+  'tasks.dismissFlag': call<Task>()(z.object({ taskId: id, flag: z.enum(['needsInput', 'deliveryUnconfirmed', 'message', 'stuck', 'overBudget']) }).strict()),
+  // ---- checks: verify gate, reviewer, retries, timeline ----
+  /** What applies to the task: its own settings over its repository's over the global ones. */
+  'tasks.checks': call<EffectiveChecks>()(taskRef),
+  /** Runs the verify command now (then the reviewer, if one is set); returns once it has started. */
+  'tasks.verify': call<Task>()(taskRef),
+  /** Every verify run of the task, oldest first. */
+  'tasks.verifyRuns': call<VerifyRun[]>()(taskRef),
+  /** A verify run's whole log, as text. */
+  'tasks.verifyLog': call<{ log: string; truncated: boolean }>()(z.object({ taskId: id, runId: z.number().int().min(1) }).strict()),
+  /** Every reviewer run of the task, oldest first. */
+  'tasks.reviewerRuns': call<ReviewerRun[]>()(taskRef),
+  /** Starts a failed, stopped or stuck task again: in its worktree, or as a fresh attempt from the base, with its agent or another. */
+  'tasks.retry': call<Task>()(z.object({ taskId: id, fresh: z.boolean(), agent: agentSpecSchema.optional() }).strict()),
+  /** States, runs, verify attempts, reviewer verdicts, feedback and merges, oldest first. */
+  'tasks.timeline': call<TimelineEntry[]>()(taskRef),
   // ---- board and task management ----
   'tasks.update': call<Task>()(
     z
-      .object({ taskId: id, title: z.string().trim().min(1).max(200).optional(), prompt: z.string().max(100_000).optional(), baseBranch: branchName.optional(), agent: agentSpecSchema.optional() })
+      .object({
+        taskId: id,
+        title: z.string().trim().min(1).max(200).optional(),
+        prompt: z.string().max(100_000).optional(),
+        baseBranch: branchName.optional(),
+        agent: agentSpecSchema.optional(),
+        /** Replaces the task's own checks settings (any state but done). */
+        checks: taskChecksSchema.optional(),
+      })
       .strict(),
   ),
   'tasks.archive': call<Task>()(z.object({ taskId: id, archived: z.boolean() }).strict()),

@@ -55,7 +55,16 @@ export type PtydRequest =
   | { op: 'list' }
   | { op: 'screen'; session: string }
   | { op: 'text'; session: string }
+  | { op: 'transcript'; session: string; maxLines: number }
   | { op: 'shutdown' };
+
+/** A session's whole output as plain text lines (wrapped rows joined), for logs and parsing. */
+export interface Transcript {
+  lines: string[];
+  /** Older lines were dropped to keep within maxLines (or the mirror's scrollback). */
+  truncated: boolean;
+  alive: boolean;
+}
 
 export type PtydClientHeader =
   | { op: 'hello'; version: number }
@@ -90,5 +99,6 @@ export const ptydRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('list') }),
   z.object({ op: z.literal('screen'), session: sessionId }),
   z.object({ op: z.literal('text'), session: sessionId }),
+  z.object({ op: z.literal('transcript'), session: sessionId, maxLines: z.number().int().min(1).max(1_000_000) }),
   z.object({ op: z.literal('shutdown') }),
 ]);

@@ -59,9 +59,13 @@ export interface TaskFlags {
   conflicts: string[];
   /** The worktree folder was deleted outside Switchyard; the branch (and its commits) may remain. */
   worktreeMissing: boolean;
+  /** No output and no file changes for the task's stuck period, while not waiting for input. */
+  stuck: boolean;
+  /** The agents' running time passed the task's wall-clock budget. */
+  overBudget: boolean;
 }
 
-export const NO_FLAGS: TaskFlags = { needsInput: false, deliveryUnconfirmed: false, message: null, conflicts: [], worktreeMissing: false };
+export const NO_FLAGS: TaskFlags = { needsInput: false, deliveryUnconfirmed: false, message: null, conflicts: [], worktreeMissing: false, stuck: false, overBudget: false };
 
 export interface DiffStat {
   files: number;
@@ -77,6 +81,7 @@ export interface Project {
 }
 
 import type { AgentSpec } from './agents';
+import type { GateSummary, TaskChecks } from './checks';
 
 export interface Task {
   id: string;
@@ -107,6 +112,10 @@ export interface Task {
   attemptGroup: string | null;
   /** This attempt's number in its group, from 1; null for a lone task. */
   attemptIndex: number | null;
+  /** The task's own verify, reviewer and supervision settings (missing keys inherit). */
+  checks: TaskChecks;
+  /** The verify gate's and reviewer's latest outcome, and the fix rounds used. */
+  gate: GateSummary;
 }
 
 export interface TaskEvent {
@@ -129,11 +138,11 @@ export interface Run {
   signal: number | null;
 }
 
-/** A terminal of a task besides its agent's: a shell in its worktree, or a setup/teardown run from .switchyard/config.yaml. */
+/** A terminal of a task besides its agent's: a shell in its worktree, a setup/teardown run from .switchyard/config.yaml, a verify run or the reviewer agent. */
 export interface TerminalInfo {
   sessionId: string;
   taskId: string;
-  kind: 'shell' | 'setup';
+  kind: 'shell' | 'setup' | 'verify' | 'review';
   title: string;
   createdAt: number;
 }

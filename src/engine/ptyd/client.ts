@@ -11,6 +11,7 @@ import {
   type PtydRequest,
   type PtydServerHeader,
   type ScreenText,
+  type Transcript,
   type SessionInfo,
   type SpawnRequest,
 } from '../../shared/ptyd-protocol';
@@ -148,6 +149,10 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
   /** The visible screen as plain text; an older ptyd without this op rejects it. */
   text(session: string): Promise<ScreenText> {
     return this.request({ op: 'text', session });
+  }
+  /** The whole output as text lines, wrapped rows joined (at most the last `maxLines`). */
+  transcript(session: string, maxLines = 100_000): Promise<Transcript> {
+    return this.request({ op: 'transcript', session, maxLines });
   }
   shutdown(): Promise<void> {
     return this.request({ op: 'shutdown' });

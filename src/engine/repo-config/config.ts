@@ -12,6 +12,18 @@
  *   copy:                       # files or folders copied from the main checkout (e.g. not committed)
  *     - .env
  *   ports: 20                   # ports per task (default 10), from SWITCHYARD_PORT on
+ *   verify:                     # the verify gate (or just `verify: npm test`)
+ *     command: npm test
+ *     timeout: 600              # seconds (default 1200)
+ *     max_fix_iterations: 2     # agent sent back to fix a failure at most this often (0: never)
+ *   reviewer: codex             # a profile id, or {command: "…"}: reviews after verify passes
+ *   acceptance_criteria: "…"    # what "done" means, for the reviewer
+ *   supervision:
+ *     stuck_after: 600          # seconds with no output and no file changes
+ *     on_stuck: nudge           # notify | nudge | restart | stop
+ *     budget: 7200              # seconds of agent running time per task
+ *     on_over_budget: stop
+ *     retries: 1                # automatic restarts per task
  *
  * Commands never go through a shell: pipes, `&&`, redirects and `$VAR` expansion need an
  * explicit `[sh, -c, "…"]`. Other keys (owned by other features) are left alone.
@@ -22,6 +34,8 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { parseCommandLine } from '../../shared/command-line';
 import { SwitchyardError } from '../../shared/errors';
+import { SUPERVISION_POLICIES, type SupervisionPolicy } from '../../shared/checks';
+import { agentSpecSchema, profileIdSchema, type AgentSpec } from '../../shared/agents';
 
 export const CONFIG_PATH = '.switchyard/config.yaml';
 export const DEFAULT_PORT_COUNT = 10;
@@ -45,11 +59,31 @@ const command = z.union([
   z.array(z.string().max(100_000)).min(1, 'an empty argv array').max(10_000),
 ]);
 
+const seconds = z.number().int().min(1).max(30 * 24 * 3600);
+const policy = z.enum(SUPERVISION_POLICIES);
+
 const schema = z.looseObject({
   setup: z.array(command).max(100).default([]),
   teardown: z.array(command).max(100).default([]),
   copy: z.array(relPath).max(1000).default([]),
   ports: z.number().int().min(1).max(MAX_PORT_COUNT).optional(),
+  verify: z
+    .union([
+      command,
+      z.strictObject({ command, timeout: seconds.optional(), max_fix_iterations: z.number().int().min(0).max(20).optional() }),
+    ])
+    .optional(),
+  reviewer: z.union([profileIdSchema, agentSpecSchema]).optional(),
+  acceptance_criteria: z.string().max(20_000).optional(),
+  supervision: z
+    .strictObject({
+      stuck_after: seconds.optional(),
+      on_stuck: policy.optional(),
+      budget: seconds.optional(),
+      on_over_budget: policy.optional(),
+      retries: z.number().int().min(0).max(20).optional(),
+    })
+    .optional(),
 });
 
 export interface RepoConfig {
@@ -58,9 +92,31 @@ export interface RepoConfig {
   teardown: string[][];
   copy: string[];
   ports: number;
+  /** The verify gate's command (argv, no shell), its timeout, and fix rounds. */
+  verify: { argv: string[]; timeoutSec: number | null; maxFixIterations: number | null } | null;
+  reviewer: AgentSpec | null;
+  acceptanceCriteria: string | null;
+  supervision: {
+    stuckAfterSec: number | null;
+    stuckPolicy: SupervisionPolicy | null;
+    budgetSec: number | null;
+    budgetPolicy: SupervisionPolicy | null;
+    retries: number | null;
+  };
 }
 
-export const EMPTY_CONFIG: RepoConfig = { setup: [], teardown: [], copy: [], ports: DEFAULT_PORT_COUNT };
+export const NO_SUPERVISION: RepoConfig['supervision'] = { stuckAfterSec: null, stuckPolicy: null, budgetSec: null, budgetPolicy: null, retries: null };
+
+export const EMPTY_CONFIG: RepoConfig = {
+  setup: [],
+  teardown: [],
+  copy: [],
+  ports: DEFAULT_PORT_COUNT,
+  verify: null,
+  reviewer: null,
+  acceptanceCriteria: null,
+  supervision: NO_SUPERVISION,
+};
 
 export function hashConfig(content: string): string {
   return createHash('sha256').update(content, 'utf8').digest('hex');
@@ -100,10 +156,27 @@ export function parseRepoConfig(content: string, file: string = CONFIG_PATH): Re
         throw new SwitchyardError('invalid-input', `${file}: ${field}[${i}]: ${why} Or write it as [sh, -c, "…"] to use a shell on purpose.`);
       }
     });
+  const d = parsed.data;
+  const verify = d.verify === undefined ? null : typeof d.verify === 'string' || Array.isArray(d.verify) ? { command: d.verify } : d.verify;
+  const sup = d.supervision ?? {};
   return {
-    setup: toArgv(parsed.data.setup, 'setup'),
-    teardown: toArgv(parsed.data.teardown, 'teardown'),
-    copy: parsed.data.copy,
-    ports: parsed.data.ports ?? DEFAULT_PORT_COUNT,
+    setup: toArgv(d.setup, 'setup'),
+    teardown: toArgv(d.teardown, 'teardown'),
+    copy: d.copy,
+    ports: d.ports ?? DEFAULT_PORT_COUNT,
+    verify: verify && {
+      argv: toArgv([verify.command], 'verify.command')[0]!,
+      timeoutSec: 'timeout' in verify ? (verify.timeout ?? null) : null,
+      maxFixIterations: 'max_fix_iterations' in verify ? (verify.max_fix_iterations ?? null) : null,
+    },
+    reviewer: d.reviewer === undefined ? null : typeof d.reviewer === 'string' ? { profile: d.reviewer } : d.reviewer,
+    acceptanceCriteria: d.acceptance_criteria ?? null,
+    supervision: {
+      stuckAfterSec: sup.stuck_after ?? null,
+      stuckPolicy: sup.on_stuck ?? null,
+      budgetSec: sup.budget ?? null,
+      budgetPolicy: sup.on_over_budget ?? null,
+      retries: sup.retries ?? null,
+    },
   };
 }

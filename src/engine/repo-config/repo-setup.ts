@@ -79,7 +79,7 @@ export class RepoSetup {
     let hasCommands = false;
     try {
       const c = parseRepoConfig(r.stdout, `${CONFIG_PATH} (on ${ref})`);
-      hasCommands = c.setup.length + c.teardown.length > 0;
+      hasCommands = c.setup.length + c.teardown.length > 0 || c.verify !== null || c.reviewer !== null;
     } catch (err) {
       error = (err as Error).message;
     }

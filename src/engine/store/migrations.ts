@@ -122,4 +122,43 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE tasks ADD COLUMN attempt_index INTEGER;
   CREATE INDEX tasks_by_attempt_group ON tasks(attempt_group);
   `,
+  // 6: checks: each task's own verify/reviewer/supervision settings and its gate outcome;
+  // every verify run and reviewer run with its log
+  `
+  ALTER TABLE tasks ADD COLUMN checks_json TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE tasks ADD COLUMN gate_json TEXT NOT NULL DEFAULT '{}';
+  CREATE TABLE verify_runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id TEXT NOT NULL REFERENCES tasks(id),
+    attempt INTEGER NOT NULL,
+    trigger TEXT NOT NULL,
+    command TEXT NOT NULL,
+    session_id TEXT,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    status TEXT NOT NULL,
+    exit_code INTEGER,
+    commit_sha TEXT,
+    agent_work_commit TEXT,
+    tail TEXT NOT NULL DEFAULT '',
+    log TEXT NOT NULL DEFAULT '',
+    log_truncated INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+  );
+  CREATE INDEX verify_runs_by_task ON verify_runs(task_id);
+  CREATE TABLE reviewer_runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id TEXT NOT NULL REFERENCES tasks(id),
+    attempt INTEGER NOT NULL,
+    agent_json TEXT NOT NULL,
+    session_id TEXT,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    status TEXT NOT NULL,
+    verdict_json TEXT,
+    error TEXT,
+    output TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX reviewer_runs_by_task ON reviewer_runs(task_id);
+  `,
 ];

@@ -3,6 +3,7 @@
  * A state change and the event row that says why are always written in one transaction.
  */
 import type { AgentSpec } from '../../shared/agents';
+import { EMPTY_GATE, type GateSummary, type TaskChecks } from '../../shared/checks';
 import { NO_FLAGS, type Project, type Task, type TaskEvent, type TaskFlags, type TaskState } from '../../shared/task';
 import { SwitchyardError } from '../../shared/errors';
 import type { ReviewComment } from '../../shared/diff';
@@ -38,6 +39,8 @@ interface TaskRow {
   notify_token: string | null;
   attempt_group: string | null;
   attempt_index: number | null;
+  checks_json: string;
+  gate_json: string;
 }
 
 function toTask(r: TaskRow): Task {
@@ -63,12 +66,14 @@ function toTask(r: TaskRow): Task {
     archived: r.archived === 1,
     attemptGroup: r.attempt_group ?? null,
     attemptIndex: r.attempt_index ?? null,
+    checks: JSON.parse(r.checks_json) as TaskChecks,
+    gate: { ...EMPTY_GATE, ...(JSON.parse(r.gate_json) as Partial<GateSummary>) },
   };
 }
 
 /** Fields of a task that change after creation. */
 export type TaskPatch = Partial<
-  Pick<Task, 'branch' | 'worktreePath' | 'sessionId' | 'exitCode' | 'cleanedUp' | 'flags' | 'diffStat' | 'archived' | 'title' | 'prompt' | 'baseBranch' | 'agent'>
+  Pick<Task, 'branch' | 'worktreePath' | 'sessionId' | 'exitCode' | 'cleanedUp' | 'flags' | 'diffStat' | 'archived' | 'title' | 'prompt' | 'baseBranch' | 'agent' | 'checks' | 'gate'>
 >;
 
 /** Each patchable field, as the columns and values it is stored in. */
@@ -89,6 +94,8 @@ function patchColumns(patch: TaskPatch): [string, unknown][] {
   if (patch.prompt !== undefined) cols.push(['prompt', patch.prompt]);
   if (patch.baseBranch !== undefined) cols.push(['base_branch', patch.baseBranch]);
   if (patch.agent !== undefined) cols.push(['agent_json', JSON.stringify(patch.agent)]);
+  if (patch.checks !== undefined) cols.push(['checks_json', JSON.stringify(patch.checks)]);
+  if (patch.gate !== undefined) cols.push(['gate_json', JSON.stringify(patch.gate)]);
   return cols;
 }
 
@@ -99,6 +106,7 @@ export interface NewTask {
   prompt: string;
   baseBranch: string;
   agent: AgentSpec;
+  checks?: TaskChecks;
 }
 
 export class Store {
@@ -142,10 +150,10 @@ export class Store {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO tasks (id, project_id, title, prompt, base_branch, agent_json, state, created_at, updated_at, state_changed_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+          `INSERT INTO tasks (id, project_id, title, prompt, base_branch, agent_json, checks_json, state, created_at, updated_at, state_changed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
         )
-        .run(t.id, t.projectId, t.title, t.prompt, t.baseBranch, JSON.stringify(t.agent), now, now, now);
+        .run(t.id, t.projectId, t.title, t.prompt, t.baseBranch, JSON.stringify(t.agent), JSON.stringify(t.checks ?? {}), now, now, now);
       this.insertEvent(t.id, now, null, 'queued', 'created');
     })();
     return this.task(t.id);

@@ -19,10 +19,16 @@ export class TaskManager {
     private readonly deps: { runner: TaskRunner; review: Review; mergeFlow: MergeFlow; shells: ShellTerminals },
   ) {}
 
-  /** Only a queued task can be edited: once started, its prompt and branch are history. */
+  /**
+   * Only a queued task's title, prompt, branch and agent can be edited: once started, they are
+   * history. Its checks settings (verify, reviewer, supervision) can change until it is done.
+   */
   update(input: ParsedInput<'tasks.update'>): Promise<Task> {
     return this.ctx.locks.run(input.taskId, async () => {
       const task = this.ctx.store.task(input.taskId);
+      const { taskId: _taskId, checks, ...fields } = input;
+      if (task.state === 'done' && checks !== undefined) throw new SwitchyardError('bad-state', 'the task is done; its checks no longer apply');
+      if (Object.keys(fields).length === 0) return this.ctx.taskChanged(this.ctx.store.patchTask(task.id, { checks }));
       if (task.state !== 'queued') throw new SwitchyardError('bad-state', 'only a queued task can be edited; this one has started');
       if (input.baseBranch !== undefined) {
         const project = this.ctx.store.project(task.projectId);

@@ -62,7 +62,7 @@ export class TaskRunner {
     const branches = await listBranches(project.path);
     if (!branches.includes(baseBranch)) throw new SwitchyardError('unknown-branch', `the base branch "${baseBranch}" does not exist`);
     const task = this.ctx.taskChanged(
-      store.createTask({ id: newId(), projectId: project.id, title: input.title, prompt: input.prompt, baseBranch, agent: input.agent }),
+      store.createTask({ id: newId(), projectId: project.id, title: input.title, prompt: input.prompt, baseBranch, agent: input.agent, checks: input.checks }),
     );
     if (!input.startNow) return task;
     return this.startTask(task.id);
