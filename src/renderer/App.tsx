@@ -8,7 +8,7 @@ import { useResolvedTheme } from './theme';
 import { ToastProvider, useToast } from './toasts';
 import { isPaletteKey, isTypingTarget } from './keyboard';
 import { askNotificationPermission, notificationsSupported, notify } from './notifications';
-import { canFeedback, canMerge, canStart, hasWorktree, useTaskActions, type TaskFlowKind } from './task-actions';
+import { canEditChecks, canFeedback, canMerge, canRetry, canStart, canVerify, hasWorktree, useTaskActions, type TaskFlowKind } from './task-actions';
 import { ALL_PROJECTS, TopBar } from './components/TopBar';
 import { Board, type BoardMove } from './components/Board';
 import { BoardToolbar, applyFilters, type BoardFilters } from './components/BoardToolbar';
@@ -24,6 +24,18 @@ import { GridView } from './components/GridView';
 import { HelpOverlay } from './components/HelpOverlay';
 import { CommandPalette, type PaletteItem } from './components/CommandPalette';
 import { ConfigTrust } from './components/ConfigTrust';
+import { RetryDialog } from './components/RetryDialog';
+import type { AttentionReason } from '../shared/contract';
+
+/** A browser notification's title for each reason a task wants the user. */
+const ATTENTION_TITLE: Record<AttentionReason, (title: string) => string> = {
+  'needs-input': (t) => `${t} needs your input`,
+  finished: (t) => `${t} finished`,
+  'delivery-unconfirmed': (t) => `${t}: feedback not confirmed`,
+  stuck: (t) => `${t} looks stuck`,
+  'over-budget': (t) => `${t} is over its time budget`,
+  'verify-failed': (t) => `${t} failed verify`,
+};
 
 const PROJECT_KEY = 'switchyard.project';
 const VIEW_KEY = 'switchyard.view';
@@ -117,8 +129,7 @@ function Cockpit({ api }: { api: Api }) {
     return api.transport.onEvent((e) => {
       // On desktop the main process shows OS notifications; the page shows them in a browser only.
       if (e.type !== 'attention' || !settings.settings?.notifications || api.transport.mode !== 'browser') return;
-      const title = e.reason === 'needs-input' ? `${e.title} needs your input` : e.reason === 'finished' ? `${e.title} finished` : `${e.title}: feedback not confirmed`;
-      notify(title, e.detail, () => openTaskById(e.taskId));
+      notify(ATTENTION_TITLE[e.reason](e.title), e.detail, () => openTaskById(e.taskId));
     });
   }, [api, settings.settings?.notifications, openTaskById]);
 
@@ -211,6 +222,10 @@ function Cockpit({ api }: { api: Api }) {
       if (canStart(t)) items.push({ id: 'start', group: g, label: t.state === 'queued' ? 'Start' : 'Restart the agent', hint: 'S', run: () => void actions.start(t) });
       if (canFeedback(t)) items.push({ id: 'feedback', group: g, label: 'Send feedback', hint: 'F', run: () => actions.flow('feedback', t) });
       if (canMerge(t)) items.push({ id: 'merge', group: g, label: `Merge into ${t.baseBranch}`, hint: 'M', run: () => actions.flow('merge', t) });
+      if (canRetry(t)) items.push({ id: 'retry', group: g, label: 'Retry task…', run: () => actions.flow('retry', t) });
+      if (canVerify(t)) items.push({ id: 'verify', group: g, label: 'Verify now', run: () => (void actions.verify(t), openTaskById(t.id, 'checks')) });
+      items.push({ id: 'checks', group: g, label: 'Checks: verify runs and reviewer verdicts', run: () => openTaskById(t.id, 'checks') });
+      if (canEditChecks(t) && t.state !== 'queued') items.push({ id: 'edit-checks', group: g, label: 'Edit checks…', run: () => actions.flow('edit', t) });
       if (hasWorktree(t)) items.push({ id: 'editor', group: g, label: 'Open in editor', hint: 'E', run: () => void actions.openInEditor(t) });
       if (hasWorktree(t)) items.push({ id: 'shell', group: g, label: 'Open a shell in the worktree', run: () => void actions.openShell(t) });
       items.push({ id: 'diff', group: g, label: 'Open the diff', hint: 'D', run: () => openTaskById(t.id, 'changes') });
@@ -329,6 +344,19 @@ function Cockpit({ api }: { api: Api }) {
         <MergeFlow api={api} task={flowTask} mode={flow.kind} onDone={(m) => (setFlow(null), m && toast('success', m))} />
       )}
       {flow && flowTask && flow.kind === 'feedback' && <FeedbackDialog api={api} task={flowTask} onClose={() => setFlow(null)} />}
+      {flow && flowTask && flow.kind === 'retry' && (
+        <RetryDialog
+          api={api}
+          task={flowTask}
+          actions={actions}
+          onClose={() => setFlow(null)}
+          onDone={(t) => {
+            setFlow(null);
+            openTaskById(t.id, 'agent');
+            if (t.id !== flowTask.id) toast('success', `Started a fresh attempt of “${t.title}”.`);
+          }}
+        />
+      )}
       {flow && flowTask && flow.kind === 'edit' && (
         <EditTaskDialog api={api} task={flowTask} onClose={() => setFlow(null)} onSaved={(t) => (state.upsertTask(t), setFlow(null))} />
       )}

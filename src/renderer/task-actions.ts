@@ -4,7 +4,7 @@ import type { AgentSpec } from '../shared/agents';
 import { STARTABLE_STATES as STARTABLE, type Task, type TaskState } from '../shared/task';
 import type { Api } from './api/client';
 
-export type TaskFlowKind = 'merge' | 'cleanup' | 'discard' | 'feedback' | 'edit';
+export type TaskFlowKind = 'merge' | 'cleanup' | 'discard' | 'feedback' | 'edit' | 'retry';
 
 export const MERGEABLE: readonly TaskState[] = ['review', 'failed', 'cancelled'];
 export const FEEDBACKABLE: readonly TaskState[] = ['running', 'review', 'failed', 'interrupted', 'cancelled'];
@@ -15,6 +15,15 @@ export const canMerge = (t: Task): boolean => MERGEABLE.includes(t.state) && !t.
 /** A plain shell has no one to take feedback: text typed there would run as a command. */
 export const canFeedback = (t: Task): boolean => FEEDBACKABLE.includes(t.state) && !t.cleanedUp && t.branch !== null && t.agent.profile !== 'shell';
 export const hasWorktree = (t: Task): boolean => t.worktreePath !== null && !t.cleanedUp;
+export const RETRYABLE: readonly TaskState[] = ['failed', 'cancelled', 'interrupted', 'review'];
+/** Failed, stopped or stuck work can be tried again: in its worktree, or fresh from the base. */
+export const canRetry = (t: Task): boolean => RETRYABLE.includes(t.state) || (t.state === 'running' && t.flags.stuck);
+/** Verify runs on the worktree while no agent works in it. */
+export const canVerify = (t: Task): boolean => hasWorktree(t) && !canStop(t) && t.state !== 'queued' && t.state !== 'done' && t.state !== 'merging';
+/** Checks can change until the task is done; title and prompt only while it is queued. */
+export const canEditChecks = (t: Task): boolean => t.state !== 'done';
+
+export type DismissableFlag = 'needsInput' | 'deliveryUnconfirmed' | 'message' | 'stuck' | 'overBudget';
 
 export interface TaskActions {
   start(task: Task, agent?: AgentSpec): Promise<void>;
@@ -22,7 +31,11 @@ export interface TaskActions {
   openInEditor(task: Task): Promise<void>;
   openShell(task: Task): Promise<string | null>;
   archive(task: Task, archived: boolean): Promise<void>;
-  dismissFlag(task: Task, flag: 'needsInput' | 'deliveryUnconfirmed' | 'message'): Promise<void>;
+  dismissFlag(task: Task, flag: DismissableFlag): Promise<void>;
+  /** Runs the verify command now. */
+  verify(task: Task): Promise<void>;
+  /** Starts the task again: in its worktree, or as a fresh attempt from the base; resolves to the task that runs. */
+  retry(task: Task, fresh: boolean, agent?: AgentSpec): Promise<Task | null>;
   push(task: Task): Promise<void>;
   createPullRequest(task: Task): Promise<void>;
   flow(kind: TaskFlowKind, task: Task): void;
@@ -90,6 +103,15 @@ export function useTaskActions(deps: Deps): TaskActions {
       dismissFlag: async (task, flag) => {
         const t = await guard('Could not dismiss', () => api().call('tasks.dismissFlag', { taskId: task.id, flag }));
         if (t) d.onTaskChanged(t);
+      },
+      verify: async (task) => {
+        const t = await guard('Could not run verify', () => api().call('tasks.verify', { taskId: task.id }));
+        if (t) d.onTaskChanged(t);
+      },
+      retry: async (task, fresh, agent) => {
+        const t = await guard(`Could not retry “${task.title}”`, () => api().call('tasks.retry', agent ? { taskId: task.id, fresh, agent } : { taskId: task.id, fresh }));
+        if (t) d.onTaskChanged(t);
+        return t;
       },
       push: async (task) => {
         d.toast('info', `Pushing ${task.branch}…`);

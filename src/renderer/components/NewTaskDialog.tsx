@@ -6,6 +6,7 @@ import { PROMPT_PLACEHOLDER, type Project, type Task } from '../../shared/task';
 import type { Api } from '../api/client';
 import { AgentSelect, NotInstalled, agentsOrBuiltins, selectable, useAgentList } from './AgentSelect';
 import { Dialog } from './Dialog';
+import { ChecksFields, checksFromDraft, draftFromChecks, type ChecksDraft } from './ChecksFields';
 import '../styles/attempts.css';
 
 const AGENT_KEY = 'switchyard.lastAgent';
@@ -45,6 +46,7 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
   const attemptAgent = (i: number): AttemptAgent => attemptAgents[i] ?? { profile, command };
   const setAttemptAgent = (i: number, patch: Partial<AttemptAgent>): void =>
     setAttemptAgents((cur) => Array.from({ length: Math.max(cur.length, i + 1) }, (_, j) => (j === i ? { ...(cur[j] ?? { profile, command }), ...patch } : (cur[j] ?? { profile, command }))));
+  const [checks, setChecks] = useState<ChecksDraft>(() => draftFromChecks({}));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -89,16 +91,20 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
     setBusy(true);
     setError(null);
     try {
+      const ownChecks = checksFromDraft(checks);
+      const hasChecks = Object.keys(ownChecks).length > 0;
       const toSpec = (a: AttemptAgent) => (a.profile === CUSTOM_PROFILE_ID ? { profile: CUSTOM_PROFILE_ID, command: a.command } : { profile: a.profile });
       if (attempts > 1) {
         const agents = Array.from({ length: attempts }, (_, i) => toSpec(attemptAgent(i)));
         const tasks = await api.call('tasks.createAttempts', { projectId: project.id, title, prompt, baseBranch: baseBranch || undefined, agents, startNow });
+        // Attempts are created without checks; each gets the form's settings right after.
+        if (hasChecks) await Promise.all(tasks.map((t) => api.call('tasks.update', { taskId: t.id, checks: ownChecks })));
         onCreated(tasks[0]!);
         return;
       }
       const agent = toSpec({ profile, command });
       localStorage.setItem(AGENT_KEY, JSON.stringify({ profile, command }));
-      const task = await api.call('tasks.create', { projectId: project.id, title, prompt, baseBranch: baseBranch || undefined, agent, startNow });
+      const task = await api.call('tasks.create', { projectId: project.id, title, prompt, baseBranch: baseBranch || undefined, agent, startNow, ...(hasChecks ? { checks: ownChecks } : {}) });
       onCreated(task);
     } catch (err) {
       setError((err as Error).message);
@@ -202,6 +208,7 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
             </small>
           </label>
         )}
+        <ChecksFields draft={checks} onChange={setChecks} agents={agents} />
         <label className="check">
           <input type="checkbox" checked={startNow} onChange={(e) => setStartNow(e.target.checked)} /> Start now
         </label>

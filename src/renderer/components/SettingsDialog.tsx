@@ -1,13 +1,20 @@
 /** Global settings: worktrees folder, default agent, notifications, theme, scrollback, editor. */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { AppInfo, DetectedEditor, DiskUsage as DiskUsageRow, Settings } from '../../shared/contract';
-import { formatBytes } from '../format';
+import { formatBytes, secondsToMinutes } from '../format';
 import type { Api } from '../api/client';
 import { askNotificationPermission, notificationsSupported } from '../notifications';
 import type { SettingsState } from '../use-settings';
 import { Dialog } from './Dialog';
 import { useAgentList } from './AgentSelect';
 import { isCustomAgent } from '../../shared/agents';
+import { PolicySelect } from './ChecksFields';
+
+/** Minutes typed in a field as seconds (at least `min`), or null for an empty field. */
+function minutesField(text: string, min: number): number | null {
+  const n = Number(text);
+  return text.trim() && Number.isFinite(n) && n > 0 ? Math.max(min, Math.round(n * 60)) : null;
+}
 
 interface Props {
   api: Api;
@@ -53,6 +60,11 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
         fetchBeforeBranching: draft.fetchBeforeBranching,
         editor: draft.editor,
         editorCommand: draft.editorCommand?.trim() || null,
+        stuckAfterSec: draft.stuckAfterSec,
+        stuckPolicy: draft.stuckPolicy,
+        budgetSec: draft.budgetSec,
+        budgetPolicy: draft.budgetPolicy,
+        autoRetryLimit: draft.autoRetryLimit,
       });
       onSaved(`Settings saved. New worktrees go under ${s.worktreesDir}.`);
     } catch (err) {
@@ -151,6 +163,47 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
             branch from its remote before a task branches from it
           </label>
         </div>
+        <fieldset className="field settings-group" aria-label="Supervision">
+          <legend>Supervision</legend>
+          <small className="muted">Defaults for every task; a repository’s <code>.switchyard/config.yaml</code> and each task’s checks can override them.</small>
+          <div className="field-grid">
+            <label className="field">
+              <span>Stuck after (minutes without output or file changes)</span>
+              <div className="field-with-off">
+                <input
+                  type="number"
+                  min={1}
+                  placeholder="never"
+                  value={secondsToMinutes(draft.stuckAfterSec)}
+                  onChange={(e) => set('stuckAfterSec', minutesField(e.target.value, 5))}
+                  aria-label="Stuck after minutes"
+                />
+                <PolicySelect value={draft.stuckPolicy} onChange={(v) => v && set('stuckPolicy', v)} label="Stuck policy" />
+              </div>
+              <small className="muted">Empty: never flag a task as stuck.</small>
+            </label>
+            <label className="field">
+              <span>Time budget per task (minutes)</span>
+              <div className="field-with-off">
+                <input type="number" min={1} placeholder="none" value={secondsToMinutes(draft.budgetSec)} onChange={(e) => set('budgetSec', minutesField(e.target.value, 5))} aria-label="Time budget minutes" />
+                <PolicySelect value={draft.budgetPolicy} onChange={(v) => v && set('budgetPolicy', v)} label="Budget policy" />
+              </div>
+              <small className="muted">Empty: no budget. Counts the agents’ running time.</small>
+            </label>
+            <label className="field">
+              <span>Automatic restarts per task</span>
+              <input
+                type="number"
+                min={0}
+                max={20}
+                value={draft.autoRetryLimit}
+                onChange={(e) => set('autoRetryLimit', Math.min(20, Math.max(0, Math.round(Number(e.target.value) || 0))))}
+                aria-label="Automatic restarts per task"
+              />
+              <small className="muted">How often the “restart” policy may restart one task.</small>
+            </label>
+          </div>
+        </fieldset>
         <label className="check">
           <input type="checkbox" checked={draft.notifications} onChange={(e) => set('notifications', e.target.checked)} aria-label="Notifications" /> Notify me when a task needs input or finishes
         </label>

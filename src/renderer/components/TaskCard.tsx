@@ -1,15 +1,21 @@
 import { BUILTIN_PROFILES } from '../../shared/agent-catalog';
-import { isCustomAgent } from '../../shared/agents';
+import { isCustomAgent, type AgentSpec } from '../../shared/agents';
 import { parseCommandLine } from '../../shared/command-line';
 import type { Project, Task } from '../../shared/task';
 import { timeAgo } from '../format';
 import { StateBadge } from './StateBadge';
+import { GateEscalated, GateMark } from './GateMark';
 import '../styles/attempts.css';
 
 export function agentLabel(task: Task): string {
-  if (!isCustomAgent(task.agent)) return AGENT_NAMES.get(task.agent.profile) ?? task.agent.profile;
+  return agentSpecLabel(task.agent);
+}
+
+/** A profile's name, or for a custom command line the program (or the script it runs). */
+export function agentSpecLabel(agent: AgentSpec): string {
+  if (!isCustomAgent(agent)) return AGENT_NAMES.get(agent.profile) ?? agent.profile;
   try {
-    const [exe, ...args] = parseCommandLine(task.agent.command);
+    const [exe, ...args] = parseCommandLine(agent.command);
     const name = exe?.split('/').pop() || 'Custom';
     // "node script.mjs": the script says more than the interpreter.
     const script = INTERPRETERS.includes(name) ? args.find((a) => !a.startsWith('-')) : undefined;
@@ -45,9 +51,11 @@ interface Props {
 export function TaskCard({ task, project, attemptCount, selected, open, onSelect, onOpen, onDragStart, onDragEnd }: Props) {
   const label = agentLabel(task);
   const needsInput = task.flags.needsInput;
+  const gate = task.gate.verify !== null || task.gate.review !== null || task.state === 'verifying';
+  const flagged = needsInput || task.flags.deliveryUnconfirmed || task.flags.conflicts.length > 0 || task.flags.worktreeMissing || task.flags.stuck || task.flags.overBudget;
   return (
     <button
-      className={`card card-${task.state}${selected ? ' card-selected' : ''}${open ? ' card-open' : ''}${needsInput ? ' card-needs-input' : ''}`}
+      className={`card card-${task.state}${selected ? ' card-selected' : ''}${open ? ' card-open' : ''}${needsInput ? ' card-needs-input' : ''}${task.gate.escalated ? ' card-escalated' : ''}`}
       onClick={() => {
         onSelect();
         onOpen();
@@ -68,8 +76,19 @@ export function TaskCard({ task, project, attemptCount, selected, open, onSelect
         {task.attemptIndex !== null && <span className="card-attempt" title="One of several attempts at the same prompt">attempt {task.attemptIndex}{attemptCount ? `/${attemptCount}` : ''}</span>}
         <StateBadge state={task.state} exitCode={task.exitCode} compact />
       </div>
-      {(needsInput || task.flags.deliveryUnconfirmed || task.flags.conflicts.length > 0 || task.flags.worktreeMissing) && (
+      {(gate || flagged || task.gate.escalated) && (
         <div className="card-flags">
+          {task.gate.escalated ? <GateEscalated task={task} /> : <GateMark task={task} />}
+          {task.flags.stuck && (
+            <span className="flag flag-stuck" data-testid="flag-stuck" title="No output and no file changes for a while">
+              stuck
+            </span>
+          )}
+          {task.flags.overBudget && (
+            <span className="flag flag-budget" data-testid="flag-over-budget" title="The agent ran past the task’s time budget">
+              over budget
+            </span>
+          )}
           {task.flags.conflicts.length > 0 && (
             <span className="flag flag-warn" title={task.flags.conflicts.join('\n')}>
               Conflicts · {task.flags.conflicts.length}

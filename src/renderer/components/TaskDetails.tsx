@@ -1,10 +1,13 @@
 /** One place for everything about a task: prompt, agent, branch, worktree, runs, events, messages. */
 import { useEffect, useState } from 'react';
 import { isCustomAgent } from '../../shared/agents';
+import type { TimelineEntry } from '../../shared/checks';
 import type { Run, Task, TaskEvent, TaskMessage } from '../../shared/task';
+import { formatDuration } from '../format';
 import type { Api } from '../api/client';
 import { useToast } from '../toasts';
 import { agentLabel } from './TaskCard';
+import '../styles/checks.css';
 
 function when(ms: number): string {
   return new Date(ms).toLocaleString();
@@ -15,11 +18,13 @@ export function TaskDetails({ api, task }: { api: Api; task: Task }) {
   const [runs, setRuns] = useState<Run[]>([]);
   const [events, setEvents] = useState<TaskEvent[]>([]);
   const [messages, setMessages] = useState<TaskMessage[]>([]);
+  const [timeline, setTimeline] = useState<TimelineEntry[] | null>(null);
 
   useEffect(() => {
     void api.call('tasks.runs', { taskId: task.id }).then(setRuns, () => {});
     void api.call('tasks.events', { taskId: task.id }).then(setEvents, () => {});
     void api.call('tasks.messages', { taskId: task.id }).then(setMessages, () => {});
+    void api.call('tasks.timeline', { taskId: task.id }).then(setTimeline, () => setTimeline([]));
   }, [api, task.id, task.updatedAt]);
 
   const copy = (text: string, what: string): void => {
@@ -65,6 +70,10 @@ export function TaskDetails({ api, task }: { api: Api; task: Task }) {
             </span>
           </>
         )}
+      </section>
+      <section className="details-section">
+        <h3>Activity</h3>
+        {timeline === null ? <p className="muted">Loading…</p> : timeline.length === 0 ? <p className="muted">Nothing has happened yet.</p> : <Timeline entries={timeline} />}
       </section>
       <section className="details-section">
         <h3>Runs</h3>
@@ -119,5 +128,31 @@ export function TaskDetails({ api, task }: { api: Api; task: Task }) {
         </ul>
       </section>
     </div>
+  );
+}
+
+/** The task's activity, oldest first: a time, a tone, what happened, and how long it lasted. */
+function Timeline({ entries }: { entries: TimelineEntry[] }) {
+  const today = new Date().toDateString();
+  return (
+    <ol className="timeline" aria-label="Activity" data-testid="timeline">
+      {entries.map((e, i) => {
+        const d = new Date(e.at);
+        const time = d.toDateString() === today ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }) : d.toLocaleDateString([], { month: 'short', day: 'numeric' });
+        return (
+          <li key={i} className={`timeline-entry tone-${e.tone}`} data-kind={e.kind} data-tone={e.tone}>
+            <span className="timeline-time" title={d.toLocaleString()}>
+              {time}
+            </span>
+            <span className="timeline-dot" aria-hidden />
+            <span>
+              <span className="timeline-title">{e.title}</span>
+              {e.detail && <span className="timeline-detail">{e.detail}</span>}
+            </span>
+            <span className="timeline-duration">{e.durationMs !== null ? formatDuration(e.durationMs) : e.tone === 'live' ? 'ongoing' : ''}</span>
+          </li>
+        );
+      })}
+    </ol>
   );
 }

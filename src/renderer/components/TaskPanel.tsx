@@ -5,16 +5,28 @@ import type { Api } from '../api/client';
 import type { TerminalChannel } from '../terminal/channel';
 import type { ThemeName } from '../theme';
 import { ReviewView } from '../review/ReviewView';
-import { canFeedback, canMerge, canStart, canStop, hasWorktree, type TaskActions } from '../task-actions';
+import { canEditChecks, canFeedback, canMerge, canRetry, canStart, canStop, hasWorktree, type TaskActions } from '../task-actions';
 import { StateBadge } from './StateBadge';
 import { TerminalView } from './TerminalView';
 import { TaskDetails } from './TaskDetails';
+import { TaskChecks } from './TaskChecks';
+import { GateEscalated, GateMark } from './GateMark';
 import { AttemptsCompare } from './AttemptsCompare';
 import { agentLabel } from './TaskCard';
 import { useAgentList } from './AgentSelect';
 
-/** 'agent', 'changes', 'details', or a shell's session id. */
+/** 'agent', 'changes', 'checks', 'details', 'attempts', or a terminal's session id. */
 export type PanelTab = string;
+
+const FIXED_TABS = ['agent', 'changes', 'checks', 'details', 'attempts'];
+
+/** How a terminal tab of each kind is marked, so a verify or reviewer run is told apart from a shell. */
+const TERMINAL_KIND: Record<TerminalInfo['kind'], { icon: string; label: string }> = {
+  shell: { icon: '$', label: 'Shell' },
+  setup: { icon: '⚙', label: 'Setup' },
+  verify: { icon: '✓', label: 'Verify' },
+  review: { icon: '◎', label: 'Reviewer' },
+};
 
 interface Props {
   api: Api;
@@ -46,11 +58,11 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
 
   // A shell tab that closed falls back to the agent's terminal.
   useEffect(() => {
-    if (!['agent', 'changes', 'details', 'attempts'].includes(tab) && !shells.some((s) => s.sessionId === tab) && shells.length > 0) onTab('agent');
+    if (!FIXED_TABS.includes(tab) && !shells.some((s) => s.sessionId === tab) && shells.length > 0) onTab('agent');
   }, [shells, tab, onTab]);
 
   const shell = shells.find((s) => s.sessionId === tab) ?? null;
-  const agentTab = tab === 'agent' || (!shell && !['changes', 'details', 'attempts'].includes(tab));
+  const agentTab = tab === 'agent' || (!shell && !FIXED_TABS.includes(tab));
 
   return (
     <section className="panel" aria-label={`Task ${task.title}`}>
@@ -67,6 +79,23 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
               </button>
             </span>
           )}
+          {task.flags.stuck && (
+            <span className="flag flag-stuck" data-testid="flag-stuck">
+              stuck
+              <button className="flag-dismiss" aria-label="Dismiss stuck" title="Dismiss" onClick={() => void actions.dismissFlag(task, 'stuck')}>
+                ×
+              </button>
+            </span>
+          )}
+          {task.flags.overBudget && (
+            <span className="flag flag-budget" data-testid="flag-over-budget">
+              over budget
+              <button className="flag-dismiss" aria-label="Dismiss over budget" title="Dismiss" onClick={() => void actions.dismissFlag(task, 'overBudget')}>
+                ×
+              </button>
+            </span>
+          )}
+          {task.gate.escalated ? <GateEscalated task={task} /> : <GateMark task={task} />}
           <StateBadge state={task.state} exitCode={task.exitCode} />
           <button className="btn btn-icon" onClick={onClose} aria-label="Close task (Esc)" title="Close (Esc)">
             ×
@@ -117,9 +146,14 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
             </button>
           )}
           {canStart(task) && task.state !== 'queued' && <RestartWith api={api} task={task} actions={actions} />}
-          {task.state === 'queued' && (
-            <button className="btn" onClick={() => actions.flow('edit', task)}>
-              Edit
+          {canRetry(task) && (
+            <button className="btn" onClick={() => actions.flow('retry', task)} title="Start again in this worktree, or fresh from the base">
+              Retry…
+            </button>
+          )}
+          {canEditChecks(task) && (
+            <button className="btn" onClick={() => actions.flow('edit', task)} title={task.state === 'queued' ? 'Title, prompt, base branch and checks' : 'Verify, reviewer, budget and stuck watch'}>
+              {task.state === 'queued' ? 'Edit' : 'Edit checks'}
             </button>
           )}
           {canFeedback(task) && (
@@ -173,7 +207,7 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
           <Tab id="agent" label="Agent" active={agentTab} onTab={onTab} />
           {shells.map((s) => (
             <span key={s.sessionId} className={`tab-with-close${tab === s.sessionId ? ' active' : ''}`}>
-              <Tab id={s.sessionId} label={s.title} active={tab === s.sessionId} onTab={onTab} />
+              <Tab id={s.sessionId} label={s.title} icon={TERMINAL_KIND[s.kind]} kind={s.kind} active={tab === s.sessionId} onTab={onTab} />
               <button className="tab-close" aria-label={`Close ${s.title}`} onClick={() => void api.call('tasks.closeShell', { taskId: task.id, session: s.sessionId })}>
                 ×
               </button>
@@ -186,6 +220,7 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
           )}
           <span className="tabs-spacer" />
           <Tab id="changes" label="Changes" active={tab === 'changes'} onTab={onTab} />
+          <Tab id="checks" label="Checks" active={tab === 'checks'} onTab={onTab} />
           {task.attemptGroup && <Tab id="attempts" label="Attempts" active={tab === 'attempts'} onTab={onTab} />}
           <Tab id="details" label="Details" active={tab === 'details'} onTab={onTab} />
         </nav>
@@ -212,6 +247,7 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
                   : 'This task’s worktree and branch were removed.'}
             </div>
           ))}
+        {tab === 'checks' && <TaskChecks api={api} task={task} actions={actions} />}
         {tab === 'details' && <TaskDetails api={api} task={task} />}
         {tab === 'attempts' && task.attemptGroup && <AttemptsCompare api={api} task={task} theme={theme} onMerge={(t) => actions.flow('merge', t)} />}
       </div>
@@ -219,9 +255,14 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
   );
 }
 
-function Tab({ id, label, active, onTab }: { id: string; label: string; active: boolean; onTab(id: string): void }) {
+function Tab({ id, label, active, onTab, icon, kind }: { id: string; label: string; active: boolean; onTab(id: string): void; icon?: { icon: string; label: string }; kind?: string }) {
   return (
-    <button role="tab" aria-selected={active} className={active ? 'tab active' : 'tab'} onClick={() => onTab(id)}>
+    <button role="tab" aria-selected={active} className={active ? 'tab active' : 'tab'} onClick={() => onTab(id)} data-kind={kind} title={icon ? `${icon.label}: ${label}` : undefined}>
+      {icon && (
+        <span className={`tab-kind tab-kind-${kind}`} aria-hidden>
+          {icon.icon}
+        </span>
+      )}
       {label}
     </button>
   );

@@ -41,10 +41,12 @@ interface Props {
   /** Lines with review comments, highlighted in the gutter. */
   commented: LineSelection[];
   onSelection(sel: LineSelection | null): void;
+  /** A line of the modified side to scroll to (a reviewer's comment). */
+  revealLine?: number | null;
 }
 
 export const DiffEditor = forwardRef<DiffEditorHandle, Props>(function DiffEditor(
-  { original, modified, language, theme, options, commented, onSelection },
+  { original, modified, language, theme, options, commented, onSelection, revealLine },
   ref,
 ) {
   const host = useRef<HTMLDivElement>(null);
@@ -109,6 +111,14 @@ export const DiffEditor = forwardRef<DiffEditorHandle, Props>(function DiffEdito
     old?.modified.dispose();
     onSelectionRef.current(null);
   }, [ready, original, modified, language]);
+
+  useEffect(() => {
+    const e = editor.current;
+    if (!ready || !e || !revealLine) return;
+    const side = e.diff.getModifiedEditor();
+    side.revealLineInCenter(revealLine);
+    side.setPosition({ lineNumber: revealLine, column: 1 });
+  }, [ready, revealLine, original, modified]);
 
   useEffect(() => {
     editor.current?.diff.updateOptions({

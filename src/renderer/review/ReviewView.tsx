@@ -14,6 +14,7 @@ import { formatBytes } from '../format';
 import { isTypingTarget } from '../keyboard';
 import { useToast } from '../toasts';
 import { DiffEditor, type DiffEditorHandle, type DiffOptions, type LineSelection } from './DiffEditor';
+import { ReviewChecks } from './ReviewChecks';
 
 interface Entry {
   group: DiffGroup;
@@ -31,6 +32,10 @@ const STATUS_LETTER: Record<ChangedFile['status'], string> = {
 
 const OPTIONS_KEY = 'switchyard.diffOptions';
 const DEFAULT_OPTIONS: DiffOptions = { sideBySide: true, wordWrap: false, ignoreWhitespace: false, collapseUnchanged: true };
+
+function allEntries(d: TaskDiff): Entry[] {
+  return [...d.committed.map((file) => ({ group: 'committed' as const, file })), ...d.uncommitted.map((file) => ({ group: 'uncommitted' as const, file }))];
+}
 
 function againstKey(a: DiffAgainst): string {
   return a.kind === 'commit' ? `commit:${a.sha}` : a.kind;
@@ -53,6 +58,8 @@ export function ReviewView({ api, task, theme }: { api: Api; task: Task; theme: 
   const [draft, setDraft] = useState<string | null>(null);
   const [options, setOptions] = useState<DiffOptions>(() => ({ ...DEFAULT_OPTIONS, ...(JSON.parse(localStorage.getItem(OPTIONS_KEY) ?? '{}') as Partial<DiffOptions>) }));
   const editorRef = useRef<DiffEditorHandle>(null);
+  // A reviewer comment's line to show once its file is open.
+  const [reveal, setReveal] = useState<{ path: string; line: number } | null>(null);
 
   useEffect(() => localStorage.setItem(OPTIONS_KEY, JSON.stringify(options)), [options]);
 
@@ -71,7 +78,7 @@ export function ReviewView({ api, task, theme }: { api: Api; task: Task; theme: 
       setCommits(cs);
       setError(null);
       setSelected((cur) => {
-        const all: Entry[] = [...d.committed.map((file) => ({ group: 'committed' as const, file })), ...d.uncommitted.map((file) => ({ group: 'uncommitted' as const, file }))];
+        const all = allEntries(d);
         const still = cur && all.find((e) => e.group === cur.group && e.file.path === cur.file.path);
         return still ?? all[0] ?? null;
       });
@@ -104,7 +111,7 @@ export function ReviewView({ api, task, theme }: { api: Api; task: Task; theme: 
 
   const entries = useMemo<Entry[]>(() => {
     if (!diff) return [];
-    const all: Entry[] = [...diff.committed.map((file) => ({ group: 'committed' as const, file })), ...diff.uncommitted.map((file) => ({ group: 'uncommitted' as const, file }))];
+    const all = allEntries(diff);
     const text = filter.trim().toLowerCase();
     return all.filter((e) => (statusFilter === 'all' || e.file.status === statusFilter) && (!text || e.file.path.toLowerCase().includes(text)));
   }, [diff, filter, statusFilter]);
@@ -174,6 +181,20 @@ export function ReviewView({ api, task, theme }: { api: Api; task: Task; theme: 
     }
   };
 
+  /** A reviewer's comment: select its file in the diff and scroll to its line. */
+  const openAt = (path: string, line: number): void => {
+    const all = diff ? allEntries(diff) : [];
+    const hit = all.find((e) => e.file.path === path);
+    if (!hit) {
+      toast('info', `${path} is not among the changed files.`);
+      return;
+    }
+    setFilter('');
+    setStatusFilter('all');
+    setSelected(hit);
+    setReveal({ path, line });
+  };
+
   const openComments = comments.filter((c) => c.status === 'open');
   const sendComments = async (): Promise<void> => {
     try {
@@ -224,6 +245,7 @@ export function ReviewView({ api, task, theme }: { api: Api; task: Task; theme: 
           </button>
         )}
       </div>
+      <ReviewChecks api={api} task={task} onOpenComment={openAt} />
       {task.prompt && (
         <details className="review-prompt" open={total === 0}>
           <summary>The task: {task.title}</summary>
@@ -303,7 +325,15 @@ export function ReviewView({ api, task, theme }: { api: Api; task: Task; theme: 
                   </div>
                 </div>
               )}
-              <FileBody contents={contents} theme={theme} options={options} comments={fileComments} onSelection={setSelection} editorRef={editorRef} />
+              <FileBody
+                contents={contents}
+                theme={theme}
+                options={options}
+                comments={fileComments}
+                onSelection={setSelection}
+                editorRef={editorRef}
+                revealLine={reveal && reveal.path === contents.path ? reveal.line : null}
+              />
               {fileComments.length > 0 && (
                 <ul className="comment-list" aria-label="Comments on this file">
                   {fileComments.map((c) => (
@@ -483,7 +513,15 @@ function FileTree(p: { entries: Entry[]; selected: Entry | null; viewed: Record<
   );
 }
 
-function FileBody(p: { contents: FileContents; theme: ThemeName; options: DiffOptions; comments: ReviewComment[]; onSelection(s: LineSelection | null): void; editorRef: React.RefObject<DiffEditorHandle | null> }) {
+function FileBody(p: {
+  contents: FileContents;
+  theme: ThemeName;
+  options: DiffOptions;
+  comments: ReviewComment[];
+  onSelection(s: LineSelection | null): void;
+  editorRef: React.RefObject<DiffEditorHandle | null>;
+  revealLine: number | null;
+}) {
   const { original, modified } = p.contents;
   if (original.kind === 'image' || modified.kind === 'image') {
     return (
@@ -519,6 +557,7 @@ function FileBody(p: { contents: FileContents; theme: ThemeName; options: DiffOp
       options={p.options}
       commented={p.comments.map((c) => ({ side: c.side, startLine: c.startLine, endLine: c.endLine }))}
       onSelection={p.onSelection}
+      revealLine={p.revealLine}
     />
   );
 }
