@@ -95,7 +95,7 @@ export const POLICY_LABEL: Record<SupervisionPolicy, string> = {
 export function PolicySelect({ value, onChange, label, inherit }: { value: SupervisionPolicy | ''; onChange(v: SupervisionPolicy | ''): void; label: string; inherit?: boolean }) {
   return (
     <select value={value} onChange={(e) => onChange(e.target.value as SupervisionPolicy | '')} aria-label={label}>
-      {inherit && <option value="">inherit</option>}
+      {inherit && <option value="">inherit policy</option>}
       {SUPERVISION_POLICIES.map((p) => (
         <option key={p} value={p}>
           {POLICY_LABEL[p]}
@@ -133,7 +133,7 @@ export function ChecksFields({ draft: d, onChange, agents, open }: Props) {
               disabled={d.verifyOff}
               spellCheck={false}
               className="mono"
-              aria-label="Verify command"
+              aria-label="Verify"
             />
             <OffBox on={d.verifyOff} set={(v) => set('verifyOff', v)} label="No verify for this task" />
           </div>
@@ -150,7 +150,7 @@ export function ChecksFields({ draft: d, onChange, agents, open }: Props) {
           </label>
           <label className="field">
             <span>Reviewer agent</span>
-            <select value={d.reviewer} onChange={(e) => set('reviewer', e.target.value)} aria-label="Reviewer agent">
+            <select value={d.reviewer} onChange={(e) => set('reviewer', e.target.value)} aria-label="Reviewer">
               <option value="">inherit from repository</option>
               <option value="none">none</option>
               {reviewers.map((a) => (
@@ -166,7 +166,7 @@ export function ChecksFields({ draft: d, onChange, agents, open }: Props) {
         {d.reviewer === CUSTOM_PROFILE_ID && (
           <label className="field">
             <span>Reviewer command</span>
-            <input value={d.reviewerCommand} onChange={(e) => set('reviewerCommand', e.target.value)} placeholder={`my-reviewer ${PROMPT_PLACEHOLDER}`} spellCheck={false} className="mono" aria-label="Reviewer command" />
+            <input value={d.reviewerCommand} onChange={(e) => set('reviewerCommand', e.target.value)} placeholder={`my-reviewer ${PROMPT_PLACEHOLDER}`} spellCheck={false} className="mono" aria-label="Reviewer program" />
           </label>
         )}
         <label className="field">

@@ -9,6 +9,7 @@ import '../styles/checks.css';
 
 export type GateStatus =
   | 'verifying'
+  | 'fixing'
   | 'reviewing'
   | 'passed'
   | 'failed'
@@ -55,7 +56,7 @@ const REVIEW_ICON: Record<ReviewerStatus, string> = { running: '', approved: 'âœ
 const ESCALATED_LABEL = { 'verify-failed': 'verify failed', 'changes-requested': 'changes requested', 'review-invalid': 'review invalid' } as const;
 
 /** The card's short word and hover text for each outcome. */
-const GATE_TEXT: Record<Exclude<GateStatus, 'verifying' | 'reviewing'>, [label: string, title: string]> = {
+const GATE_TEXT: Record<Exclude<GateStatus, 'verifying' | 'reviewing' | 'fixing'>, [label: string, title: string]> = {
   passed: ['verified', 'verify passed'],
   failed: ['verify failed', 'verify failed'],
   timeout: ['verify timed out', 'verify timed out (counted as failed)'],
@@ -72,6 +73,12 @@ export function gateView(task: Task): GateView | null {
   const g = task.gate;
   if (g.review === 'running') return { status: 'reviewing', label: 'reviewing', title: 'Verify passed; the reviewer agent is reading the change', tone: 'live', icon: '' };
   if (g.verify === 'running' || task.state === 'verifying') return { status: 'verifying', label: 'verifying', title: 'The verify command is running', tone: 'live', icon: '' };
+  // A failure went back to the agent, which works on it now.
+  if (task.state === 'running' && g.fixIterations > 0 && !g.escalated && (g.verify === 'failed' || g.verify === 'timeout' || g.review === 'changes-requested')) {
+    const why = g.review === 'changes-requested' && g.verify === 'passed' ? 'the reviewer requested changes' : 'verify failed';
+    const max = task.checks.maxFixIterations;
+    return { status: 'fixing', label: `fix round ${g.fixIterations}${max ? `/${max}` : ''}`, title: `${why[0]!.toUpperCase()}${why.slice(1)}; the agent works on fix round ${g.fixIterations}`, tone: 'warn', icon: 'â†»' };
+  }
   // The reviewer's word comes after verify passed, so it is the latest news.
   if ((g.verify === 'passed' || g.verify === null) && g.review) {
     const [label, title] = GATE_TEXT[REVIEW_GATE[g.review]];

@@ -74,7 +74,8 @@ export function TaskCard({ task, project, attemptCount, selected, open, onSelect
       <div className="card-top">
         <span className="card-title">{task.title}</span>
         {task.attemptIndex !== null && <span className="card-attempt" title="One of several attempts at the same prompt">attempt {task.attemptIndex}{attemptCount ? `/${attemptCount}` : ''}</span>}
-        <StateBadge state={task.state} exitCode={task.exitCode} compact />
+        {/* While verifying, the gate's mark below says so, with its spinner. */}
+        {task.state !== 'verifying' && <StateBadge state={task.state} exitCode={task.exitCode} compact />}
       </div>
       {(gate || flagged || task.gate.escalated) && (
         <div className="card-flags">

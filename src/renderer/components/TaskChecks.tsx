@@ -8,7 +8,7 @@ import type { EffectiveChecks, ReviewerRun, TaskChecks as TaskChecksSettings, Ve
 import type { Task } from '../../shared/task';
 import type { Api } from '../api/client';
 import { formatDuration, shortSha } from '../format';
-import { canStop, canVerify, type TaskActions } from '../task-actions';
+import { canEditChecks, canStop, canVerify, type TaskActions } from '../task-actions';
 import { useToast } from '../toasts';
 import { GateEscalated, GateMark, REVIEW_TONE, ReviewMark, VERIFY_TONE, VerifyMark, fixRounds } from './GateMark';
 import { agentSpecLabel } from './TaskCard';
@@ -71,7 +71,7 @@ export function TaskChecks({ api, task, actions }: { api: Api; task: Task; actio
         {!task.gate.escalated && rounds && <span className="muted">{rounds} used</span>}
         {task.gate.autoRetries > 0 && <span className="muted">{task.gate.autoRetries} automatic restart{task.gate.autoRetries === 1 ? '' : 's'}</span>}
         <span className="run-spacer" />
-        {task.state !== 'done' && (
+        {canEditChecks(task) && (
           <button className="btn btn-small" onClick={() => actions.flow('edit', task)}>
             Edit checks
           </button>
@@ -97,7 +97,7 @@ export function TaskChecks({ api, task, actions }: { api: Api; task: Task; actio
         <h3>Verify runs</h3>
         {effective && !effective.verify && verifyRuns.length === 0 ? (
           <p className="checks-empty" data-testid="checks-empty">
-            No verify command. Set one for this task in <strong>Edit</strong>, or for the repository in <code>.switchyard/config.yaml</code> under <code>verify:</code>.
+            No verify command. Set one for this task in <strong>Edit checks</strong>, or for the repository in <code>.switchyard/config.yaml</code> under <code>verify:</code>.
           </p>
         ) : loaded && verifyRuns.length === 0 ? (
           <p className="muted">Not run yet. Verify runs when the agent exits cleanly or reports done, or now with “Verify now”.</p>
@@ -270,7 +270,7 @@ export function VerdictBody({ run: r, onOpenComment }: { run: ReviewerRun; onOpe
       {r.error && <p className="run-error">{r.error}</p>}
       {r.verdict?.summary && <p className="verdict-summary">{r.verdict.summary}</p>}
       {r.verdict?.comments && r.verdict.comments.length > 0 && (
-        <ul className="verdict-comments" aria-label="Reviewer comments">
+        <ul className="verdict-comments" aria-label="Reviewer findings">
           {r.verdict.comments.map((c, i) => (
             <li key={i}>
               <button className="verdict-loc mono" disabled={!onOpenComment} onClick={() => onOpenComment?.(c.file, c.line)} title={onOpenComment ? 'Show this file in the diff' : undefined}>

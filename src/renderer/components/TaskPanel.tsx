@@ -5,7 +5,7 @@ import type { Api } from '../api/client';
 import type { TerminalChannel } from '../terminal/channel';
 import type { ThemeName } from '../theme';
 import { ReviewView } from '../review/ReviewView';
-import { canEditChecks, canFeedback, canMerge, canRetry, canStart, canStop, hasWorktree, type TaskActions } from '../task-actions';
+import { canFeedback, canMerge, canRetry, canStart, canStop, hasWorktree, type TaskActions } from '../task-actions';
 import { StateBadge } from './StateBadge';
 import { TerminalView } from './TerminalView';
 import { TaskDetails } from './TaskDetails';
@@ -24,7 +24,7 @@ const FIXED_TABS = ['agent', 'changes', 'checks', 'details', 'attempts'];
 const TERMINAL_KIND: Record<TerminalInfo['kind'], { icon: string; label: string }> = {
   shell: { icon: '$', label: 'Shell' },
   setup: { icon: '⚙', label: 'Setup' },
-  verify: { icon: '✓', label: 'Verify' },
+  verify: { icon: '\u25B6\uFE0E', label: 'Verify' },
   review: { icon: '◎', label: 'Reviewer' },
 };
 
@@ -151,9 +151,9 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
               Retry…
             </button>
           )}
-          {canEditChecks(task) && (
-            <button className="btn" onClick={() => actions.flow('edit', task)} title={task.state === 'queued' ? 'Title, prompt, base branch and checks' : 'Verify, reviewer, budget and stuck watch'}>
-              {task.state === 'queued' ? 'Edit' : 'Edit checks'}
+          {task.state === 'queued' && (
+            <button className="btn" onClick={() => actions.flow('edit', task)} title="Title, prompt, base branch and checks">
+              Edit
             </button>
           )}
           {canFeedback(task) && (
