@@ -11,6 +11,7 @@ import { formatBytes } from '../format';
 import { DiffEditor, type DiffOptions } from '../review/DiffEditor';
 import type { ThemeName } from '../theme';
 import { StateBadge } from './StateBadge';
+import { GateEscalated, GateMark } from './GateMark';
 import { agentLabel } from './TaskCard';
 import '../styles/attempts.css';
 
@@ -127,7 +128,7 @@ export function AttemptsCompare({ api, task, theme, onMerge, onOpen }: AttemptsC
               </td>
               <td>{agentLabel(t)}</td>
               <td>
-                <StateBadge state={t.state} exitCode={t.exitCode} compact />
+                <StateBadge state={t.state} exitCode={t.exitCode} compact /> {t.gate.escalated ? <GateEscalated task={t} /> : <GateMark task={t} />}
                 {t.stateReason && <small className="muted attempts-reason" title={t.stateReason}>{t.stateReason}</small>}
               </td>
               <td className="counts">

@@ -9,6 +9,7 @@ import type { TerminalChannel } from '../terminal/channel';
 import type { ThemeName } from '../theme';
 import { canFeedback, canStop, type TaskActions } from '../task-actions';
 import { StateBadge } from './StateBadge';
+import { GateEscalated, GateMark } from './GateMark';
 import { TerminalView } from './TerminalView';
 
 export const GRID_SIZES = [1, 2, 4, 6, 9] as const;
@@ -78,6 +79,9 @@ export function GridView({ tasks, channel, theme, scrollback, actions, onOpenTas
                   {t.title}
                 </button>
                 {t.flags.needsInput && <span className="flag flag-input">● Input</span>}
+                {t.flags.stuck && <span className="flag flag-stuck">stuck</span>}
+                {t.flags.overBudget && <span className="flag flag-budget">over budget</span>}
+                {t.gate.escalated ? <GateEscalated task={t} /> : <GateMark task={t} />}
                 <StateBadge state={t.state} exitCode={t.exitCode} />
                 <span className="grid-pane-actions">
                   {canFeedback(t) && (
