@@ -26,6 +26,13 @@ export interface EngineOptions {
   maintenanceIntervalMs?: number;
   /** The PATH searched for tools Switchyard runs itself, such as `gh` (default: the engine's own PATH). */
   toolPath?: string;
+  /** How often supervision looks at running agents (tests make it quick). */
+  supervision?: SupervisionTiming;
+}
+
+export interface SupervisionTiming {
+  monitorIntervalMs?: number;
+  watchdogIntervalMs?: number;
 }
 
 export interface EngineContext {

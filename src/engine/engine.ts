@@ -32,6 +32,12 @@ import { Attempts } from './tasks/attempts';
 import { detectEditors } from './editors/detect';
 import { openInEditor } from './editors/open';
 import { TerminalRelay, type TerminalSink } from './terminal-relay';
+import { CheckGate } from './checks/gate';
+import { ChecksStore } from './checks/checks-store';
+import { ChecksResolver } from './checks/effective';
+import { buildTimeline } from './checks/timeline';
+import { SessionWaiter } from './tasks/session-waiter';
+import { retryTask } from './tasks/retry';
 
 export type { EngineOptions } from './context';
 
@@ -55,6 +61,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly settingsStore: SettingsStore;
   /** Attempts: one prompt as several tasks; merging one closes the others. */
   readonly attempts: Attempts;
+  /** The verify gate, the fix loop and the reviewer agent. */
+  readonly gate: CheckGate;
+  private readonly checks: ChecksResolver;
+  private readonly checkRuns: ChecksStore;
+  /** Verify and reviewer sessions being waited for. */
+  private readonly checkSessions = new SessionWaiter();
 
   private constructor(private readonly options: EngineOptions) {
     super();
@@ -97,8 +109,24 @@ export class Engine extends EventEmitter<EngineEvents> {
     );
     // ---- agents: wiring ----
     // (the agent registry lives on ctx, where the runner finds it; see agents/registry.ts)
+    // ---- checks: verify gate, fix loop, reviewer (wiring) ----
+    this.checks = new ChecksResolver(this.ctx, this.repoSetup);
+    this.checkRuns = new ChecksStore(this.store.db);
+    this.gate = new CheckGate(this.ctx, {
+      repo: this.repoSetup,
+      checks: this.checks,
+      runs: this.checkRuns,
+      waiter: this.checkSessions,
+      start: (taskId, opts) => this.runner.startTask(taskId, opts),
+      feedback: (taskId, message) => this.supervision.feedback(taskId, message),
+    });
+    this.runner.setGate(this.gate);
     // ---- supervision: wiring ----
-    this.supervision = new Supervision(this.ctx, this.runner);
+    this.supervision = new Supervision(
+      this.ctx,
+      { runner: this.runner, checks: this.checks, onDone: (taskId) => this.gate.agentReportedDone(taskId) },
+      options.supervision,
+    );
     this.on('event', (e) => this.supervision.onEvent(e));
     this.notes = new ReviewNotes(this.ctx, this.review, (taskId, message) => this.supervision.feedback(taskId, message));
     // ---- board and task management: wiring ----
@@ -171,6 +199,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       await engine.supervision.start();
       await engine.connectPtyd();
       await engine.mergeFlow.reconcileMerging();
+      // Tasks left verifying by the last engine run their checks again.
+      engine.gate.recover();
     } catch (err) {
       await engine.supervision.close();
       engine.store.close();
@@ -188,8 +218,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async connectPtyd(): Promise<void> {
     const client = await connectOrStartPtyd(ptydPaths(this.options.dataDir), this.options.ptydLaunch);
     client.on('exit', (session, exitCode, signal) => {
-      // A setup or teardown run being waited for; else a shell; else an agent.
+      // A setup, teardown, verify or reviewer run being waited for; else a shell; else an agent.
       if (this.repoSetup.onExit(session, exitCode, signal)) return;
+      if (this.checkSessions.onExit(session, exitCode, signal)) return;
       if (!this.shells.onExit(session, exitCode, signal)) this.runner.onSessionExit(session, exitCode, signal);
     });
     client.on('close', () => {
@@ -332,6 +363,28 @@ export class Engine extends EventEmitter<EngineEvents> {
       'tasks.compareAttempts': (i) => this.attempts.compare(i.a, i.b),
       'tasks.compareFileContents': (i) => this.attempts.fileContents(i),
       'editors.list': async () => detectEditors(),
+      // ---- checks: verify gate, reviewer, retries, timeline ----
+      'tasks.checks': (i) => this.checks.forTask(i.taskId, true),
+      'tasks.verify': (i) => this.gate.verifyNow(i.taskId),
+      'tasks.verifyRuns': async (i) => {
+        this.store.task(i.taskId);
+        return this.checkRuns.verifyRuns(i.taskId);
+      },
+      'tasks.verifyLog': async (i) => this.checkRuns.verifyLog(i.taskId, i.runId),
+      'tasks.reviewerRuns': async (i) => {
+        this.store.task(i.taskId);
+        return this.checkRuns.reviewerRuns(i.taskId);
+      },
+      'tasks.retry': (i) => retryTask(this.ctx, this.runner, i.taskId, i.fresh, i.agent),
+      'tasks.timeline': async (i) =>
+        buildTimeline({
+          events: this.store.events(i.taskId),
+          runs: this.store.runs(i.taskId),
+          verifyRuns: this.checkRuns.verifyRuns(i.taskId),
+          reviewerRuns: this.checkRuns.reviewerRuns(i.taskId),
+          messages: this.store.messages(i.taskId),
+          now: Date.now(),
+        }),
       // ---- repository config: trust, setup, ports ----
       'projects.config': (i) => this.repoSetup.view(i.projectId, i.branch),
       'projects.trustConfig': (i) => this.repoSetup.trust(i.projectId, i.hash, i.branch),
@@ -383,6 +436,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (this.diffStatTimer) clearInterval(this.diffStatTimer);
     // Attempts being closed after a merge finish first: they write to the store.
     await this.attempts.idle().catch(() => {});
+    this.gate.close();
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
     await this.supervision.close();
     const client = this.ptyd;

@@ -26,6 +26,8 @@ export interface LaunchOptions {
   resume?: boolean;
   /** The profile as merged with the user's overrides; without it, the built-in one. */
   profile?: AgentProfile;
+  /** A non-interactive run (the agent works on the prompt, prints, and exits): a reviewer. */
+  nonInteractive?: boolean;
 }
 
 export function buildLaunch(agent: AgentSpec, prompt: string, cwd: string, env: NodeJS.ProcessEnv = process.env, opts: LaunchOptions = {}): AgentLaunch {
@@ -40,7 +42,7 @@ export function buildLaunch(agent: AgentSpec, prompt: string, cwd: string, env: 
   const launchEnv = { ...env, ...profile.env };
   const file = findProfileExecutable(profile, launchEnv);
   // A profile that cannot resume starts afresh, with the prompt.
-  const template = opts.resume && profile.resumeArgs ? profile.resumeArgs : profile.interactiveArgs;
+  const template = opts.nonInteractive ? profile.nonInteractiveArgs : opts.resume && profile.resumeArgs ? profile.resumeArgs : profile.interactiveArgs;
   if (profile.promptMode === 'none') return { file, args: [...template], typedPrompt: null, env: { ...profile.env } };
   // Where the arguments have a place for the prompt it goes there, as one argv element; where
   // they do not (a TUI, or a resume command that takes none), it is typed in once the agent is up.

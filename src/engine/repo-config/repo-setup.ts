@@ -26,7 +26,7 @@ import { currentBranch } from '../git/repository';
 import { newId } from '../ids';
 import { isInside } from '../paths';
 import { canTransition } from '../tasks/lifecycle';
-import type { PtydClient } from '../ptyd/client';
+import { SessionWaiter } from '../tasks/session-waiter';
 import { CONFIG_PATH, DEFAULT_PORT_COUNT, EMPTY_CONFIG, hashConfig, parseRepoConfig, type RepoConfig } from './config';
 import { DEFAULT_PORT_RANGE, ensureTaskPorts, portEnv, taskPorts, type PortRange } from './ports';
 
@@ -37,8 +37,6 @@ export interface LoadedConfig {
   config: RepoConfig;
 }
 
-type Exit = { exitCode: number | null; signal: number | null };
-
 /** setup_status on a task: null before any setup; `pending` states run again at the next start. */
 type SetupStatus = 'running' | 'ok' | 'failed' | 'skipped';
 const SETUP_PENDING: readonly (SetupStatus | null)[] = ['running', 'failed', 'skipped'];
@@ -46,8 +44,8 @@ const SETUP_PENDING: readonly (SetupStatus | null)[] = ['running', 'failed', 'sk
 export const UNTRUSTED_MESSAGE = `setup skipped: ${CONFIG_PATH} is not trusted — review and trust it`;
 
 export class RepoSetup {
-  /** Setup and teardown sessions being waited for, by ptyd session id. */
-  private readonly waiting = new Map<string, (exit: Exit) => void>();
+  /** Setup and teardown sessions being waited for. */
+  private readonly waiter = new SessionWaiter();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -212,11 +210,7 @@ export class RepoSetup {
 
   /** ptyd reported an exit: true if it was one of ours. */
   onExit(session: string, exitCode: number | null, signal: number | null): boolean {
-    const resolve = this.waiting.get(session);
-    if (!resolve) return false;
-    this.waiting.delete(session);
-    resolve({ exitCode, signal });
-    return true;
+    return this.waiter.onExit(session, exitCode, signal);
   }
 
   /**
@@ -231,11 +225,11 @@ export class RepoSetup {
       const argv = commands[i]!;
       const session = `${task.id}-${title === 'Setup' ? 'su' : 'td'}${newId(5)}`;
       const name = commands.length === 1 ? title : `${title} ${i + 1}/${commands.length}`;
-      const exited = this.waitForExit(session, ptyd);
+      const exited = this.waiter.wait(session, ptyd);
       try {
         await ptyd.spawn({ session, file: argv[0]!, args: argv.slice(1), cwd: task.worktreePath!, env, cols: this.ctx.options.cols ?? 120, rows: this.ctx.options.rows ?? 32 });
       } catch (err) {
-        this.waiting.delete(session);
+        this.waiter.forget(session);
         return { why: `could not run ${JSON.stringify(argv[0])}: ${(err as Error).message}`, log: null };
       }
       this.ctx.store.addTerminal({ sessionId: session, taskId: task.id, kind: 'setup', title: name });
@@ -256,22 +250,8 @@ export class RepoSetup {
     return null;
   }
 
-  /** Resolves when the session exits; a lost ptyd connection counts as a failure. */
-  private waitForExit(session: string, ptyd: PtydClient): Promise<Exit> {
-    return new Promise((resolve) => {
-      const onClose = (): void => {
-        if (this.waiting.delete(session)) resolve({ exitCode: null, signal: null });
-      };
-      ptyd.once('close', onClose);
-      this.waiting.set(session, (exit) => {
-        ptyd.off('close', onClose);
-        resolve(exit);
-      });
-    });
-  }
-
   /** The user's environment (as agents get it), the task's identity and its ports; no notify token. */
-  private commandEnv(task: Task): Record<string, string> {
+  commandEnv(task: Task): Record<string, string> {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) {
       if (v === undefined || k.startsWith('ELECTRON_') || k === 'SWITCHYARD_TOKEN') continue;

@@ -17,6 +17,8 @@ export class AgentReports {
     private readonly ctx: EngineContext,
     private readonly monitor: NeedsInputMonitor,
     private readonly attention: Attention,
+    /** A live agent reported done: the verify gate may take it from here. */
+    private readonly onDone: (taskId: string) => void = () => {},
   ) {}
 
   authenticate(taskId: string, token: string): boolean {
@@ -54,7 +56,10 @@ export class AgentReports {
         store.addMessage(task.id, 'notify', text);
         const updated = this.changed(store.patchTask(task.id, { flags: { ...task.flags, message: text } }));
         // Only a live agent's "done" calls the user over; a late report on an ended task is just noted.
-        if (task.state === 'running') this.attention.raise(updated, 'finished', `The agent reports: ${text}`);
+        if (task.state === 'running') {
+          this.attention.raise(updated, 'finished', `The agent reports: ${text}`);
+          this.onDone(task.id);
+        }
         return 'recorded: done';
       }
       case 'message': {

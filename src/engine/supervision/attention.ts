@@ -30,7 +30,11 @@ export class Attention {
     const prev = this.states.get(task.id);
     this.states.set(task.id, task.state);
     if (prev === undefined || !LIVE_STATES.includes(prev) || !FINISHED.includes(task.state)) return;
-    const detail = task.state === 'review' ? 'Finished: ready for review' : `Failed: ${task.stateReason ?? 'the agent failed'}`;
+    if (task.gate.escalated) {
+      this.raise(task, 'verify-failed', `Needs you: ${task.stateReason ?? task.gate.escalated}`);
+      return;
+    }
+    const detail = task.state === 'review' ? (task.gate.verify === 'passed' ? 'Verified: ready for review' : 'Finished: ready for review') : `Failed: ${task.stateReason ?? 'the agent failed'}`;
     this.raise(task, 'finished', detail);
   }
 }

@@ -12,11 +12,24 @@ import type { DeliveryOptions } from './delivery';
 import { Feedback, type Restarter } from './feedback';
 import { NeedsInputMonitor } from './monitor';
 import { NotifyServer, notifySocketPath } from './notify-server';
+import { Watchdog } from './watchdog';
+import type { ChecksResolver } from '../checks/effective';
+import type { StartOptions, StopOptions } from '../tasks/runner';
 
 export interface SupervisionOptions {
   /** How often running agents' screens are checked for "needs input". */
   monitorIntervalMs?: number;
+  /** How often running agents are checked for being stuck or over budget. */
+  watchdogIntervalMs?: number;
   delivery?: DeliveryOptions;
+}
+
+/** What supervision needs of the rest of the engine. */
+export interface SupervisionDeps {
+  runner: Restarter & { stopTask(taskId: string, opts: StopOptions): Promise<Task>; startTask(taskId: string, opts: StartOptions): Promise<Task> };
+  checks: ChecksResolver;
+  /** A live agent reported done: the verify gate may take it from here. */
+  onDone: (taskId: string) => void;
 }
 
 export class Supervision {
@@ -25,17 +38,30 @@ export class Supervision {
   private readonly reports: AgentReports;
   private readonly feedbackSender: Feedback;
   private readonly notifyServer: NotifyServer;
+  readonly watchdog: Watchdog;
 
   constructor(
     private readonly ctx: EngineContext,
-    runner: Restarter,
+    deps: SupervisionDeps,
     opts: SupervisionOptions = {},
   ) {
+    const { runner } = deps;
     this.attention = new Attention(ctx.store.tasks(), (e) => ctx.emit(e));
     this.monitor = new NeedsInputMonitor(ctx, (task) => this.attention.raise(task, 'needs-input', 'Waiting for your input'), opts.monitorIntervalMs);
-    this.reports = new AgentReports(ctx, this.monitor, this.attention);
+    this.reports = new AgentReports(ctx, this.monitor, this.attention, deps.onDone);
     this.feedbackSender = new Feedback(ctx, runner, this.monitor, this.attention, opts.delivery);
     this.notifyServer = new NotifyServer(notifySocketPath(ctx.options.dataDir), this.reports);
+    this.watchdog = new Watchdog(
+      ctx,
+      {
+        checks: deps.checks,
+        raise: (task, reason, detail) => this.attention.raise(task, reason, detail),
+        nudge: (taskId, message) => this.feedback(taskId, message),
+        stop: (taskId, o) => runner.stopTask(taskId, o),
+        start: (taskId, o) => runner.startTask(taskId, o),
+      },
+      opts.watchdogIntervalMs,
+    );
   }
 
   /** Opens the notify socket, writes the `switchyard` launcher, and starts watching. */
@@ -43,10 +69,12 @@ export class Supervision {
     if (this.ctx.options.cliLaunch) installCliLauncher(this.ctx.options.dataDir, this.ctx.options.cliLaunch);
     await this.notifyServer.listen();
     this.monitor.start();
+    this.watchdog.start();
   }
 
   async close(): Promise<void> {
     this.monitor.stop();
+    this.watchdog.stop();
     await this.notifyServer.close();
   }
 
@@ -67,6 +95,8 @@ export class Supervision {
     const t = this.ctx.store.task(taskId);
     if (flag === 'needsInput') this.monitor.dismiss(taskId);
     const flags: TaskFlags = { ...t.flags, [flag]: flag === 'message' ? null : false };
+    if (flag === 'stuck' || flag === 'overBudget') this.watchdog.dismiss(taskId, flag);
+    if (flag === 'stuck' || flag === 'overBudget') this.ctx.store.addNote(taskId, `supervision: the user dismissed the ${flag === 'stuck' ? 'stuck' : 'over budget'} flag`);
     return this.ctx.taskChanged(this.ctx.store.patchTask(taskId, { flags }));
   }
 }

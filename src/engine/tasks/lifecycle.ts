@@ -6,15 +6,17 @@ const NEXT: Record<TaskState, readonly TaskState[]> = {
   queued: ['running', 'cancelled', 'blocked', 'failed'],
   blocked: ['queued', 'cancelled'],
   running: ['review', 'failed', 'interrupted', 'cancelled', 'verifying'],
-  verifying: ['review', 'failed', 'interrupted', 'cancelled'],
-  interrupted: ['running', 'review', 'failed', 'cancelled'],
-  review: ['running', 'merging', 'cancelled', 'done'],
-  failed: ['running', 'merging', 'cancelled', 'done'],
+  // running: a fix round sends the agent back; cancelled: stopped during verify.
+  verifying: ['review', 'failed', 'interrupted', 'cancelled', 'running'],
+  // verifying: a verify asked for by the user.
+  interrupted: ['running', 'review', 'failed', 'cancelled', 'verifying'],
+  review: ['running', 'merging', 'cancelled', 'done', 'verifying'],
+  failed: ['running', 'merging', 'cancelled', 'done', 'verifying'],
   // A merge that does not happen returns the task to where it was.
   merging: ['done', 'review', 'failed', 'cancelled'],
   done: [],
   // A stopped task's work stays reviewable and mergeable (engine.merge allows it).
-  cancelled: ['running', 'merging'],
+  cancelled: ['running', 'merging', 'verifying'],
 };
 
 export function canTransition(from: TaskState, to: TaskState): boolean {

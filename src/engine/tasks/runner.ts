@@ -8,6 +8,7 @@ import type { ParsedInput } from '../../shared/contract';
 import { SwitchyardError } from '../../shared/errors';
 import type { SessionInfo } from '../../shared/ptyd-protocol';
 import { STARTABLE_STATES, type Task, type TaskState } from '../../shared/task';
+import { EMPTY_GATE } from '../../shared/checks';
 import { isCustomAgent, type AgentSpec } from '../../shared/agents';
 import { buildLaunch } from '../agents/profiles';
 import { typePromptWhenReady } from '../agents/type-prompt';
@@ -32,11 +33,28 @@ export interface StartOptions {
   prompt?: string;
   /** Why, for the event log, instead of "restarted …". */
   reason?: string;
+  /** Started by Switchyard (a fix round, a supervision restart), not the user: counters carry on. */
+  automatic?: boolean;
+}
+
+/** What the verify gate does for the runner (checks/gate.ts). */
+export interface GateHooks {
+  /** The agent exited with 0 (called under the task lock): verify, or on to Review. */
+  agentSucceeded(taskId: string, why: string, exitCode: number): Promise<void>;
+  /** Stops a verify or reviewer run of the task; false if none runs. */
+  abort(taskId: string): Promise<boolean>;
+}
+
+/** How a stop ends: by the user (cancelled), or by supervision (failed, or interrupted before a restart). */
+export interface StopOptions {
+  to?: 'cancelled' | 'failed' | 'interrupted';
+  reason?: string;
 }
 
 export class TaskRunner {
-  /** Sessions the user asked to stop, so their exit reads as a stop, not a failure. */
-  private readonly stopping = new Set<string>();
+  /** Sessions asked to stop, so their exit reads as a stop (and which), not a failure. */
+  private readonly stopping = new Map<string, Required<StopOptions>>();
+  private gate: GateHooks | null = null;
   /**
    * Sessions spawned but not yet recorded on their task, with their exit if it came first:
    * an agent that exits at once can beat the engine to it, and its exit must not be lost.
@@ -48,6 +66,10 @@ export class TaskRunner {
     /** Repository config (.switchyard/config.yaml): copy, setup, ports. */
     private readonly repo?: RepoSetup,
   ) {}
+
+  setGate(gate: GateHooks): void {
+    this.gate = gate;
+  }
 
   async createTask(input: ParsedInput<'tasks.create'>): Promise<Task> {
     const { store } = this.ctx;
@@ -75,8 +97,10 @@ export class TaskRunner {
   private async startLocked(taskId: string, opts: StartOptions): Promise<Task> {
     const { store } = this.ctx;
     let task = store.task(taskId);
-    if (LIVE_STATES.includes(task.state)) throw new SwitchyardError('bad-state', 'the task is already running');
-    if (!STARTABLE_STATES.includes(task.state)) throw new SwitchyardError('bad-state', `a task that is ${task.state} cannot be started`);
+    // A fix round starts the agent again from `verifying`; nothing else starts a live task.
+    const fixRound = opts.automatic === true && task.state === 'verifying';
+    if (LIVE_STATES.includes(task.state) && !fixRound) throw new SwitchyardError('bad-state', 'the task is already running');
+    if (!STARTABLE_STATES.includes(task.state) && !fixRound) throw new SwitchyardError('bad-state', `a task that is ${task.state} cannot be started`);
     if (task.cleanedUp) throw new SwitchyardError('bad-state', 'the task’s worktree was removed; create a new task instead');
     const project = store.project(task.projectId);
     const ptyd = this.ctx.requirePtyd();
@@ -139,8 +163,10 @@ export class TaskRunner {
       store.addRun({ id: newId(), taskId: task.id, sessionId, argv: [launch.file, ...launch.args] });
       const why = opts.reason ?? (task.state === 'queued' ? `started ${describeAgent(task)}` : `restarted ${describeAgent(task)}`);
       // A new run: the last one's "needs input" and undelivered feedback no longer apply.
-      const flags = { ...store.task(task.id).flags, needsInput: false, deliveryUnconfirmed: false };
-      this.ctx.taskChanged(store.transition(task.id, 'running', why, { sessionId, exitCode: null, flags }));
+      const flags = { ...store.task(task.id).flags, needsInput: false, deliveryUnconfirmed: false, stuck: false, overBudget: opts.automatic ? store.task(task.id).flags.overBudget : false };
+      // The user starting a task again gives it fresh fix rounds and retries.
+      const gate = opts.automatic ? undefined : EMPTY_GATE;
+      this.ctx.taskChanged(store.transition(task.id, 'running', why, { sessionId, exitCode: null, flags, gate }));
       this.ctx.emit({ type: 'terminal', taskId: task.id, session: sessionId, state: 'started', exitCode: null, signal: null });
     } catch (err) {
       // An agent nobody records must not keep running in the worktree.
@@ -181,13 +207,20 @@ export class TaskRunner {
     };
   }
 
-  stopTask(taskId: string): Promise<Task> {
+  stopTask(taskId: string, opts: StopOptions = {}): Promise<Task> {
     return this.ctx.locks.run(taskId, async () => {
       const task = this.ctx.store.task(taskId);
+      if (task.state === 'verifying') {
+        // The gate ends the task once its run is stopped; an agent still up (it reported done) goes too.
+        const alive = task.sessionId !== null && this.ctx.store.runs(taskId).some((r) => r.sessionId === task.sessionId && r.endedAt === null);
+        if (alive) await this.ctx.requirePtyd().kill(task.sessionId!).catch(() => {});
+        if (await this.gate?.abort(taskId)) return this.ctx.store.task(taskId);
+        return this.ctx.taskChanged(this.ctx.store.transition(taskId, 'cancelled', 'stopped by the user during verify'));
+      }
       if (!LIVE_STATES.includes(task.state) || !task.sessionId) {
         throw new SwitchyardError('bad-state', 'the task has no running agent to stop');
       }
-      this.stopping.add(task.sessionId);
+      this.stopping.set(task.sessionId, { to: opts.to ?? 'cancelled', reason: opts.reason ?? 'stopped by the user' });
       try {
         await this.ctx.requirePtyd().kill(task.sessionId);
       } catch (err) {
@@ -208,15 +241,24 @@ export class TaskRunner {
     store.endRun(session, exitCode, signal);
     if (task) this.ctx.emit({ type: 'terminal', taskId: task.id, session, state: 'exited', exitCode, signal });
     if (!task || task.sessionId !== session || !LIVE_STATES.includes(task.state)) return;
-    if (this.stopping.delete(session)) {
-      this.ctx.taskChanged(store.transition(task.id, 'cancelled', 'stopped by the user', { exitCode, flags: { ...task.flags, needsInput: false } }));
+    const stop = this.stopping.get(session);
+    this.stopping.delete(session);
+    // While verifying (the agent reported done and then exited), the gate decides what follows.
+    if (task.state === 'verifying') return;
+    if (stop) {
+      this.ctx.taskChanged(store.transition(task.id, stop.to, stop.reason, { exitCode, flags: { ...task.flags, needsInput: false } }));
       return;
     }
     const code = exitCode ?? (signal ? 128 + signal : null);
-    const next: TaskState = code === 0 ? 'review' : 'failed';
     const why = signal ? `the agent was killed by signal ${signal}` : `the agent exited with code ${code}`;
+    if (code === 0 && this.gate) {
+      const gate = this.gate;
+      void this.ctx.locks.run(task.id, () => gate.agentSucceeded(task.id, why, 0)).catch(() => {});
+      return;
+    }
+    const next: TaskState = code === 0 ? 'review' : 'failed';
     // An agent that has exited waits for nothing.
-    this.ctx.taskChanged(store.transition(task.id, next, why, { exitCode: code, flags: { ...task.flags, needsInput: false } }));
+    this.ctx.taskChanged(store.transition(task.id, next, why, { exitCode: code, flags: { ...task.flags, needsInput: false, stuck: false } }));
   }
 
   /**
@@ -226,7 +268,8 @@ export class TaskRunner {
   reconcileSessions(sessions: SessionInfo[]): void {
     const { store } = this.ctx;
     const byId = new Map(sessions.map((s) => [s.session, s]));
-    for (const task of store.tasksInStates(LIVE_STATES)) {
+    // A task being verified is the gate's to recover (CheckGate.recover).
+    for (const task of store.tasksInStates(['running'])) {
       const s = task.sessionId ? byId.get(task.sessionId) : undefined;
       if (s?.alive) continue;
       if (s) {

@@ -1,0 +1,97 @@
+/**
+ * What checks and supervision apply to a task: its own settings over its repository's
+ * (`.switchyard/config.yaml` on the task's base branch) over the global settings. A verify
+ * command or a reviewer from the repository runs only when that exact config is trusted;
+ * numbers (timeouts, limits, fix rounds) apply either way.
+ */
+import { DEFAULT_MAX_FIX_ITERATIONS, DEFAULT_VERIFY_TIMEOUT_SEC, type EffectiveChecks } from '../../shared/checks';
+import { formatCommandLine, parseCommandLine } from '../../shared/command-line';
+import { SwitchyardError } from '../../shared/errors';
+import type { Task } from '../../shared/task';
+import type { EngineContext } from '../context';
+import { CONFIG_PATH, EMPTY_CONFIG, type RepoConfig } from '../repo-config/config';
+import type { LoadedConfig, RepoSetup } from '../repo-config/repo-setup';
+
+/** Configs are read from git; supervision asks every few seconds, so answers live this long. */
+const CACHE_MS = 5000;
+
+export class ChecksResolver {
+  private readonly cache = new Map<string, { at: number; loaded: LoadedConfig | Error }>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly repo: RepoSetup,
+  ) {}
+
+  async forTask(taskId: string, fresh = false): Promise<EffectiveChecks> {
+    const task = this.ctx.store.task(taskId);
+    const project = this.ctx.store.project(task.projectId);
+    const loaded = await this.load(project.id, project.path, task.baseBranch, fresh);
+    const trusted = !(loaded instanceof Error) && loaded.present && loaded.hash !== null && this.repo.isTrusted(project.id, loaded.hash);
+    const rc: RepoConfig = loaded instanceof Error ? EMPTY_CONFIG : loaded.config;
+    return resolveChecks(task, rc, trusted, loaded instanceof Error ? loaded.message : null, this.ctx.settings());
+  }
+
+  private async load(projectId: string, projectPath: string, ref: string, fresh: boolean): Promise<LoadedConfig | Error> {
+    const key = `${projectId}\0${ref}`;
+    const hit = this.cache.get(key);
+    if (!fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.loaded;
+    const loaded = await this.repo.load(projectPath, ref).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+    this.cache.set(key, { at: Date.now(), loaded });
+    return loaded;
+  }
+}
+
+/** The merge itself, pure: `configError` is why the repository's config could not be read. */
+export function resolveChecks(
+  task: Pick<Task, 'checks'>,
+  rc: RepoConfig,
+  trusted: boolean,
+  configError: string | null,
+  settings: { stuckAfterSec: number | null; stuckPolicy: EffectiveChecks['stuckPolicy']; budgetSec: number | null; budgetPolicy: EffectiveChecks['budgetPolicy']; autoRetryLimit: number },
+): EffectiveChecks {
+  const c = task.checks;
+  const skipped: string[] = [];
+  if (configError) skipped.push(configError);
+  const untrusted = (what: string): string => `${what} in ${CONFIG_PATH} is not trusted yet — review and trust the config`;
+
+  let verify: EffectiveChecks['verify'] = null;
+  const timeoutSec = c.verifyTimeoutSec ?? rc.verify?.timeoutSec ?? DEFAULT_VERIFY_TIMEOUT_SEC;
+  if (c.verifyCommand !== undefined) {
+    if (c.verifyCommand !== null) {
+      let argv: string[];
+      try {
+        argv = parseCommandLine(c.verifyCommand);
+      } catch (err) {
+        throw new SwitchyardError('invalid-input', `the task's verify command: ${(err as Error).message.replace(/^the agent command/, 'the command')}`);
+      }
+      verify = { argv, display: c.verifyCommand, timeoutSec, source: 'task' };
+    }
+  } else if (rc.verify) {
+    if (trusted) verify = { argv: rc.verify.argv, display: formatCommandLine(rc.verify.argv), timeoutSec, source: 'repository' };
+    else skipped.push(untrusted('verify'));
+  }
+
+  let reviewer: EffectiveChecks['reviewer'] = null;
+  if (c.reviewer !== undefined) {
+    if (c.reviewer !== null) reviewer = { agent: c.reviewer, source: 'task' };
+  } else if (rc.reviewer) {
+    if (trusted) reviewer = { agent: rc.reviewer, source: 'repository' };
+    else skipped.push(untrusted('reviewer'));
+  }
+
+  const s = rc.supervision;
+  return {
+    verify,
+    skipped: skipped.length > 0 ? skipped.join('; ') : null,
+    maxFixIterations: c.maxFixIterations ?? rc.verify?.maxFixIterations ?? DEFAULT_MAX_FIX_ITERATIONS,
+    reviewer,
+    acceptanceCriteria: c.acceptanceCriteria ?? rc.acceptanceCriteria ?? '',
+    stuckAfterSec: c.stuckAfterSec !== undefined ? c.stuckAfterSec : (s.stuckAfterSec ?? settings.stuckAfterSec),
+    stuckPolicy: c.stuckPolicy ?? s.stuckPolicy ?? settings.stuckPolicy,
+    budgetSec: c.budgetSec !== undefined ? c.budgetSec : (s.budgetSec ?? settings.budgetSec),
+    budgetPolicy: c.budgetPolicy ?? s.budgetPolicy ?? settings.budgetPolicy,
+    retryLimit: s.retries ?? settings.autoRetryLimit,
+  };
+}
+

@@ -1,0 +1,287 @@
+/**
+ * The verify gate and the fix loop. When an agent exits with 0 or reports done (or the user
+ * asks), the task becomes `verifying`: the verify command runs, then the reviewer agent if one
+ * is set. A failure, or a reviewer asking for changes, sends the agent back with the reason
+ * while fix rounds remain; when they run out the task goes to Review marked, never merged and
+ * never retried forever. Only the user moves a task on from Review.
+ */
+import type { FeedbackResult } from '../../shared/contract';
+import { EMPTY_GATE, FIX_PROMPT_TAIL_CHARS, type EffectiveChecks, type GateSummary, type ReviewerRun, type VerifyRun, type VerifyTrigger } from '../../shared/checks';
+import { SwitchyardError } from '../../shared/errors';
+import type { Task, TaskState } from '../../shared/task';
+import type { EngineContext } from '../context';
+import type { RepoSetup } from '../repo-config/repo-setup';
+import type { SessionWaiter } from '../tasks/session-waiter';
+import type { StartOptions } from '../tasks/runner';
+import type { ChecksStore } from './checks-store';
+import type { ChecksResolver } from './effective';
+import { runReviewer } from './reviewer-run';
+import { runVerify } from './verify-run';
+
+/** States a verify can be asked for in: the agent has finished, one way or another. */
+const VERIFIABLE: readonly TaskState[] = ['review', 'failed', 'cancelled', 'interrupted'];
+
+export interface GateDeps {
+  repo: RepoSetup;
+  checks: ChecksResolver;
+  runs: ChecksStore;
+  waiter: SessionWaiter;
+  /** Starts the task's agent again (the fix loop's restarts are automatic). */
+  start: (taskId: string, opts: StartOptions) => Promise<Task>;
+  /** Types feedback into a running agent. */
+  feedback: (taskId: string, message: string) => Promise<FeedbackResult>;
+}
+
+interface Active {
+  session: string | null;
+  aborted: boolean;
+}
+
+export class CheckGate {
+  /** Tasks whose gate is running now, with the verify or reviewer session to stop. */
+  private readonly active = new Map<string, Active>();
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly deps: GateDeps,
+  ) {}
+
+  // ---- how a task gets here ----
+
+  /** The agent exited with 0 (called under the task lock): verify, or straight to Review. */
+  async agentSucceeded(taskId: string, why: string, exitCode: number): Promise<void> {
+    const { store } = this.ctx;
+    const task = store.task(taskId);
+    if (task.state !== 'running') return;
+    const flags = { ...task.flags, needsInput: false, stuck: false };
+    let checks: EffectiveChecks | null = null;
+    try {
+      checks = await this.deps.checks.forTask(taskId, true);
+    } catch (err) {
+      store.addNote(taskId, `checks skipped: ${(err as Error).message}`);
+    }
+    if (checks?.skipped) store.addNote(taskId, `checks skipped: ${checks.skipped}`);
+    if (!checks || (!checks.verify && !checks.reviewer)) {
+      this.ctx.taskChanged(store.transition(taskId, 'review', why, { exitCode, flags }));
+      return;
+    }
+    this.ctx.taskChanged(store.transition(taskId, 'verifying', `${why}; verifying`, { exitCode, flags, gate: { ...task.gate, verify: null, review: null, escalated: null } }));
+    this.launch(taskId, 'exit');
+  }
+
+  /** The agent reported `switchyard notify done` while it runs: verify now, the agent still up. */
+  agentReportedDone(taskId: string): void {
+    void this.ctx.locks
+      .run(taskId, async () => {
+        const { store } = this.ctx;
+        const task = store.task(taskId);
+        if (task.state !== 'running') return;
+        const checks = await this.deps.checks.forTask(taskId, true);
+        if (!checks.verify && !checks.reviewer) return;
+        const flags = { ...task.flags, needsInput: false, stuck: false };
+        this.ctx.taskChanged(store.transition(taskId, 'verifying', 'the agent reported done; verifying', { flags, gate: { ...task.gate, verify: null, review: null, escalated: null } }));
+        this.launch(taskId, 'done');
+      })
+      .catch((err: unknown) => this.ctx.store.addNote(taskId, `verify after "done" could not start: ${(err as Error).message}`));
+  }
+
+  /** The user asks for a verify of a finished task. It reports; it never sends the agent back. */
+  verifyNow(taskId: string): Promise<Task> {
+    return this.ctx.locks.run(taskId, async () => {
+      const { store } = this.ctx;
+      const task = store.task(taskId);
+      if (!VERIFIABLE.includes(task.state)) throw new SwitchyardError('bad-state', `a task that is ${task.state} cannot be verified now; wait for its agent to finish, or stop it`);
+      if (!task.worktreePath || task.cleanedUp) throw new SwitchyardError('bad-state', 'the task has no worktree to verify');
+      const checks = await this.deps.checks.forTask(taskId, true);
+      if (!checks.verify) {
+        throw new SwitchyardError('invalid-input', checks.skipped ?? 'no verify command is set: set one for this task, or for the repository under verify: in .switchyard/config.yaml');
+      }
+      const t = this.ctx.taskChanged(store.transition(taskId, 'verifying', 'verify asked for by the user', { gate: { ...task.gate, verify: null, review: null, escalated: null } }));
+      this.launch(taskId, 'manual');
+      return t;
+    });
+  }
+
+  /** After an engine restart: a task left verifying has lost its run; run the gate again. */
+  recover(): void {
+    for (const task of this.ctx.store.tasksInStates(['verifying'])) {
+      if (this.active.has(task.id)) continue;
+      this.deps.runs.closeUnfinished(task.id, 'interrupted: the engine stopped during the run');
+      this.ctx.store.addNote(task.id, 'the engine restarted during verify; verifying again');
+      this.launch(task.id, 'exit');
+    }
+  }
+
+  /** Stops the running verify or reviewer; the gate ends the task cancelled. False if none runs. */
+  async abort(taskId: string): Promise<boolean> {
+    const a = this.active.get(taskId);
+    if (!a) return false;
+    a.aborted = true;
+    if (a.session) await this.ctx.requirePtyd().kill(a.session).catch(() => {});
+    return true;
+  }
+
+  private closed = false;
+
+  /** The engine is closing: runs still going are recovered by the next engine. */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Resolves when no gate is running (for a clean shutdown and for tests). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  // ---- the gate ----
+
+  private launch(taskId: string, trigger: VerifyTrigger): void {
+    const active: Active = { session: null, aborted: false };
+    this.active.set(taskId, active);
+    const p = this.run(taskId, trigger, active)
+      .catch((err: unknown) => {
+        if (this.closed) return;
+        try {
+          this.finish(taskId, active, `verify could not run: ${(err as Error).message}`, { verify: 'error', escalated: 'verify-failed' });
+        } catch {
+          // the task is gone, or the store closed: nothing left to record
+        }
+      })
+      .finally(() => {
+        if (this.active.get(taskId) === active) this.active.delete(taskId);
+        this.pending.delete(p);
+      });
+    this.pending.add(p);
+  }
+
+  private async run(taskId: string, trigger: VerifyTrigger, active: Active): Promise<void> {
+    const { store } = this.ctx;
+    const checks = await this.deps.checks.forTask(taskId, true);
+    const fixLoop = trigger !== 'manual' && checks.maxFixIterations > 0;
+    const env = (t: Task): Record<string, string> => this.deps.repo.commandEnv(t);
+    const onSession = (session: string): void => {
+      active.session = session;
+    };
+
+    if (checks.verify) {
+      this.patchGate(taskId, { verify: 'running' });
+      const task = store.task(taskId);
+      const v = await runVerify({ ctx: this.ctx, waiter: this.deps.waiter, runs: this.deps.runs, env, onSession }, task, checks.verify, task.gate.fixIterations + 1, trigger);
+      active.session = null;
+      store.addNote(taskId, verifyNote(v));
+      if (active.aborted) return this.stopped(taskId, active, { verify: v.status });
+      if (v.status !== 'passed') {
+        if (fixLoop && store.task(taskId).gate.fixIterations < checks.maxFixIterations) return this.sendBack(taskId, active, fixPrompt(v, store.task(taskId).gate.fixIterations + 1, checks.maxFixIterations), `verify ${v.status}`, { verify: v.status });
+        const rounds = store.task(taskId).gate.fixIterations;
+        const why = trigger === 'manual' ? `verify ${v.status}: ${v.command}` : `verify still ${v.status} after ${rounds} fix round${rounds === 1 ? '' : 's'}: ${v.command}`;
+        return this.finish(taskId, active, why, { verify: v.status, escalated: 'verify-failed' });
+      }
+      this.patchGate(taskId, { verify: 'passed' });
+    }
+
+    if (checks.reviewer) {
+      this.patchGate(taskId, { review: 'running' });
+      const task = store.task(taskId);
+      const r = await runReviewer({ ctx: this.ctx, waiter: this.deps.waiter, runs: this.deps.runs, env, onSession }, task, checks.reviewer.agent, checks.acceptanceCriteria, task.gate.fixIterations + 1);
+      active.session = null;
+      store.addNote(taskId, reviewerNote(r));
+      if (active.aborted) return this.stopped(taskId, active, { review: r.status });
+      if (r.status === 'approved') return this.finish(taskId, active, `${checks.verify ? 'verify passed; ' : ''}the reviewer approved`, { review: 'approved' });
+      if (r.status === 'changes-requested') {
+        if (fixLoop && store.task(taskId).gate.fixIterations < checks.maxFixIterations) {
+          return this.sendBack(taskId, active, reviewFeedback(r, store.task(taskId).gate.fixIterations + 1, checks.maxFixIterations), 'the reviewer requested changes', { review: 'changes-requested' });
+        }
+        return this.finish(taskId, active, 'the reviewer requested changes; fix rounds are used up', { review: 'changes-requested', escalated: 'changes-requested' });
+      }
+      // Malformed output or a reviewer that could not run: a failed review, never an approval.
+      return this.finish(taskId, active, `the review failed: ${r.error ?? 'no verdict'}`, { review: r.status, escalated: 'review-invalid' });
+    }
+    return this.finish(taskId, active, trigger === 'manual' ? 'verify passed' : 'verify passed; ready for review', {});
+  }
+
+  /** Ends the gate in Review with `why`, as long as the task is still ours. */
+  private finish(taskId: string, active: Active, why: string, patch: Partial<GateSummary>): void {
+    if (active.aborted) return this.stopped(taskId, active, patch);
+    const { store } = this.ctx;
+    const task = store.task(taskId);
+    if (task.state !== 'verifying') return;
+    this.ctx.taskChanged(store.transition(taskId, 'review', why, { gate: { ...task.gate, ...patch } }));
+  }
+
+  private stopped(taskId: string, _active: Active, patch: Partial<GateSummary>): void {
+    const { store } = this.ctx;
+    const task = store.task(taskId);
+    if (task.state !== 'verifying') return;
+    this.ctx.taskChanged(store.transition(taskId, 'cancelled', 'stopped by the user during verify', { gate: { ...task.gate, ...patch } }));
+  }
+
+  /** A fix round: the agent gets the reason, in its session if it still runs, else resumed. */
+  private async sendBack(taskId: string, active: Active, prompt: string, what: string, patch: Partial<GateSummary>): Promise<void> {
+    const { store } = this.ctx;
+    const task = store.task(taskId);
+    if (task.state !== 'verifying' || active.aborted) return this.stopped(taskId, active, patch);
+    const round = task.gate.fixIterations + 1;
+    const gate: GateSummary = { ...task.gate, ...patch, fixIterations: round };
+    const reason = `${what}: sent back to the agent to fix (round ${round})`;
+    const agentAlive = store.runs(taskId).some((r) => r.endedAt === null && r.sessionId === task.sessionId);
+    if (agentAlive) {
+      this.ctx.taskChanged(store.transition(taskId, 'running', reason, { gate }));
+      await this.deps.feedback(taskId, prompt);
+      return;
+    }
+    this.ctx.taskChanged(store.patchTask(taskId, { gate }));
+    try {
+      await this.deps.start(taskId, { prompt, resume: true, reason, automatic: true });
+    } catch (err) {
+      this.finish(taskId, active, `${what}, and the agent could not be started again: ${(err as Error).message}`, { escalated: 'verify-failed' });
+    }
+  }
+
+  private patchGate(taskId: string, patch: Partial<GateSummary>): void {
+    const task = this.ctx.store.task(taskId);
+    this.ctx.taskChanged(this.ctx.store.patchTask(taskId, { gate: { ...EMPTY_GATE, ...task.gate, ...patch } }));
+  }
+}
+
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
+}
+
+function verifyNote(v: VerifyRun): string {
+  const took = v.endedAt ? ` in ${duration(v.endedAt - v.startedAt)}` : '';
+  const code = v.exitCode === null ? '' : ` (exit ${v.exitCode})`;
+  return `verify ${v.attempt} ${v.status}${code}${took}: ${v.command}${v.error ? ` — ${v.error}` : ''}`;
+}
+
+function reviewerNote(r: ReviewerRun): string {
+  if (r.verdict) return `reviewer ${r.attempt}: ${r.verdict.verdict === 'approve' ? 'approved' : `requested changes (${r.verdict.comments?.length ?? 0} comments)`}`;
+  return `reviewer ${r.attempt}: ${r.status} — ${r.error ?? ''}`;
+}
+
+/** What the agent is told when verify fails: the command, how it ended, and the tail of its output. */
+export function fixPrompt(v: VerifyRun, round: number, max: number): string {
+  const how = v.status === 'timeout' ? `timed out` : v.status === 'error' ? `could not run (${v.error ?? 'unknown error'})` : `failed with exit code ${v.exitCode ?? 'unknown'}`;
+  const tail = v.tail.length > FIX_PROMPT_TAIL_CHARS ? `…${v.tail.slice(v.tail.length - FIX_PROMPT_TAIL_CHARS + 1)}` : v.tail;
+  return [
+    `The verify command \`${v.command}\` ${how} on your work (fix round ${round} of ${max}).`,
+    'Find the cause and fix it so that the command passes; do not weaken, skip or delete the checks.',
+    'The last lines of its output:',
+    '',
+    tail || '(no output)',
+  ].join('\n');
+}
+
+/** The reviewer's comments, as review feedback to the implementing agent. */
+export function reviewFeedback(r: ReviewerRun, round: number, max: number): string {
+  const v = r.verdict!;
+  return [
+    `A reviewer looked at your change and requests changes (fix round ${round} of ${max}).`,
+    ...(v.summary ? [v.summary.trim()] : []),
+    '',
+    ...(v.comments ?? []).map((c) => `- ${c.file}:${c.line} — ${c.body}`),
+    '',
+    'Address each comment, then finish as before.',
+  ].join('\n');
+}

@@ -1,0 +1,84 @@
+/**
+ * One run of the reviewer agent: non-interactive, in a fresh session of its own (never the
+ * implementing agent's session, never resumed, and without the task's notify token), on the
+ * diff, the task's prompt and its acceptance criteria. Its output must end in a verdict in the
+ * published schema; anything else is a failed review.
+ */
+import type { AgentSpec } from '../../shared/agents';
+import type { ReviewerRun } from '../../shared/checks';
+import { SwitchyardError } from '../../shared/errors';
+import type { Task } from '../../shared/task';
+import { buildLaunch } from '../agents/profiles';
+import type { EngineContext } from '../context';
+import { git } from '../git/exec';
+import { newId } from '../ids';
+import type { SessionWaiter } from '../tasks/session-waiter';
+import type { ChecksStore } from './checks-store';
+import { runTaskCommand } from './task-command';
+import { parseVerdict, reviewerPrompt } from './verdict';
+
+const MAX_DIFF_CHARS = 100_000;
+export const REVIEWER_TIMEOUT_SEC = 20 * 60;
+
+export interface ReviewerDeps {
+  ctx: EngineContext;
+  waiter: SessionWaiter;
+  runs: ChecksStore;
+  env: (task: Task) => Record<string, string>;
+  onSession: (session: string) => void;
+}
+
+export async function runReviewer(d: ReviewerDeps, task: Task, agent: AgentSpec, acceptanceCriteria: string, attempt: number): Promise<ReviewerRun> {
+  const { ctx, runs } = d;
+  const id = runs.startReviewer({ taskId: task.id, attempt, agent });
+  const done = (): ReviewerRun => runs.reviewerRuns(task.id).find((r) => r.id === id)!;
+  const worktree = task.worktreePath!;
+  try {
+    if (!('command' in agent) && agent.profile === 'shell') throw new SwitchyardError('invalid-input', 'a login shell cannot review; choose an agent profile or a command');
+    const project = ctx.store.project(task.projectId);
+    const profile = ctx.agents.requireProfile(agent, project.path);
+    const { diff, truncated, files } = await diffForReview(worktree, task.baseBranch);
+    const prompt = reviewerPrompt({ title: task.title, prompt: task.prompt, acceptanceCriteria, diff, diffTruncated: truncated, files });
+    const env = d.env(task);
+    const launch = buildLaunch(agent, prompt, worktree, env, { profile, nonInteractive: true });
+    const session = `${task.id}-rv${newId(5)}`;
+    runs.setReviewerSession(id, session);
+    d.onSession(session);
+    const r = await runTaskCommand(ctx, d.waiter, {
+      task,
+      session,
+      kind: 'review',
+      title: `Reviewer ${attempt}`,
+      argv: [launch.file, ...launch.args],
+      env: { ...env, ...launch.env },
+      timeoutMs: REVIEWER_TIMEOUT_SEC * 1000,
+    });
+    const output = r.lines.join('\n');
+    if (r.timedOut) runs.endReviewer(id, { status: 'error', verdict: null, error: `the reviewer timed out after ${REVIEWER_TIMEOUT_SEC}s`, output });
+    else {
+      const parsed = parseVerdict(output);
+      if (!parsed.ok) {
+        const exited = r.code === 0 ? '' : ` (it exited with code ${r.code ?? 'unknown'})`;
+        runs.endReviewer(id, { status: 'invalid', verdict: null, error: `${parsed.error}${exited}`, output });
+      } else {
+        const status = parsed.verdict.verdict === 'approve' ? 'approved' : 'changes-requested';
+        runs.endReviewer(id, { status, verdict: parsed.verdict, error: null, output });
+      }
+    }
+  } catch (err) {
+    runs.endReviewer(id, { status: 'error', verdict: null, error: `the reviewer could not run: ${(err as Error).message}`, output: '' });
+  }
+  return done();
+}
+
+/** The committed change against the merge base with the base branch, capped for a prompt. */
+async function diffForReview(worktree: string, baseBranch: string): Promise<{ diff: string; truncated: boolean; files: string[] }> {
+  const mb = await git(['merge-base', baseBranch, 'HEAD'], { cwd: worktree, okCodes: [1] });
+  const from = mb.stdout.trim() || baseBranch;
+  const [diff, names] = await Promise.all([
+    git(['diff', '--no-color', '--no-ext-diff', from, 'HEAD'], { cwd: worktree }),
+    git(['diff', '--name-only', '-z', from, 'HEAD'], { cwd: worktree }),
+  ]);
+  const truncated = diff.stdout.length > MAX_DIFF_CHARS;
+  return { diff: truncated ? diff.stdout.slice(0, MAX_DIFF_CHARS) : diff.stdout, truncated, files: names.stdout.split('\0').filter(Boolean) };
+}
