@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseRepoConfig } from '../src/engine/repo-config/config';
+import { EMPTY_CONFIG, parseRepoConfig } from '../src/engine/repo-config/config';
 import { UNTRUSTED_MESSAGE } from '../src/engine/repo-config/repo-setup';
 import type { Engine } from '../src/engine/engine';
 import { SwitchyardError } from '../src/shared/errors';
@@ -40,7 +40,24 @@ describe('parsing .switchyard/config.yaml', () => {
     expect(c.teardown).toEqual([['sh', '-c', 'make down && echo ok']]);
     expect(c.copy).toEqual(['.env', 'config/local.json']);
     expect(c.ports).toBe(20);
-    expect(parseRepoConfig('')).toEqual({ setup: [], teardown: [], copy: [], ports: 10 });
+    expect(parseRepoConfig('')).toEqual(EMPTY_CONFIG);
+    expect(c.verify).toEqual({ argv: ['npm', 'test'], timeoutSec: null, maxFixIterations: null });
+  });
+
+  it('reads the verify gate, the reviewer and supervision settings', () => {
+    const c = parseRepoConfig(
+      'verify:\n  command: [make, check]\n  timeout: 600\n  max_fix_iterations: 0\nreviewer: codex\nacceptance_criteria: tests pass\nsupervision:\n  stuck_after: 300\n  on_stuck: nudge\n  budget: 3600\n  on_over_budget: stop\n  retries: 2\n',
+    );
+    expect(c.verify).toEqual({ argv: ['make', 'check'], timeoutSec: 600, maxFixIterations: 0 });
+    expect(c.reviewer).toEqual({ profile: 'codex' });
+    expect(c.acceptanceCriteria).toBe('tests pass');
+    expect(c.supervision).toEqual({ stuckAfterSec: 300, stuckPolicy: 'nudge', budgetSec: 3600, budgetPolicy: 'stop', retries: 2 });
+    expect(parseRepoConfig('reviewer: {profile: custom, command: "my-reviewer --json {prompt}"}\n').reviewer).toEqual({ profile: 'custom', command: 'my-reviewer --json {prompt}' });
+    expect(parseError('verify: npm test | tee log\n')).toMatch(/config\.yaml: verify: the command contains "\|"/);
+    expect(parseError('verify:\n  command: make && make check\n')).toMatch(/config\.yaml: verify\.command: /);
+    expect(parseError('supervision:\n  on_stuck: panic\n')).toMatch(/config\.yaml: supervision\.on_stuck: /);
+    expect(parseError('verify:\n  command: npm test\n  max_fix_iterations: -1\n')).toMatch(/verify/);
+    expect(parseError('reviewer: Not A Profile\n')).toMatch(/config\.yaml: reviewer/);
   });
 
   it('names the file and the field in every error', () => {

@@ -29,9 +29,9 @@ export const taskChecksSchema = z
     reviewer: agentSpecSchema.nullable(),
     /** What "done" means, for the reviewer. */
     acceptanceCriteria: z.string().max(20_000),
-    stuckAfterSec: z.number().int().min(5).max(7 * 24 * 3600).nullable(),
+    stuckAfterSec: z.number().int().min(1).max(7 * 24 * 3600).nullable(),
     stuckPolicy: z.enum(SUPERVISION_POLICIES),
-    budgetSec: z.number().int().min(5).max(30 * 24 * 3600).nullable(),
+    budgetSec: z.number().int().min(1).max(30 * 24 * 3600).nullable(),
     budgetPolicy: z.enum(SUPERVISION_POLICIES),
   })
   .partial()

@@ -85,9 +85,9 @@ export const settingsPatchSchema = z
     editorCommand: z.string().trim().min(1).max(8192).nullable(),
     autoCleanupDays: z.number().int().min(1).max(3650).nullable(),
     fetchBeforeBranching: z.boolean(),
-    stuckAfterSec: z.number().int().min(5).max(7 * 24 * 3600).nullable(),
+    stuckAfterSec: z.number().int().min(1).max(7 * 24 * 3600).nullable(),
     stuckPolicy: z.enum(SUPERVISION_POLICIES),
-    budgetSec: z.number().int().min(5).max(30 * 24 * 3600).nullable(),
+    budgetSec: z.number().int().min(1).max(30 * 24 * 3600).nullable(),
     budgetPolicy: z.enum(SUPERVISION_POLICIES),
     autoRetryLimit: z.number().int().min(0).max(20),
   })

@@ -146,16 +146,16 @@ export function parseRepoConfig(content: string, file: string = CONFIG_PATH): Re
     const issue = parsed.error.issues[0]!;
     throw new SwitchyardError('invalid-input', `${file}: ${fieldName(issue.path)}: ${issue.message}`);
   }
-  const toArgv = (list: (string | string[])[], field: string): string[][] =>
-    list.map((c, i) => {
-      if (Array.isArray(c)) return c;
-      try {
-        return parseCommandLine(c);
-      } catch (err) {
-        const why = (err as Error).message.replace(/^the agent command/, 'the command');
-        throw new SwitchyardError('invalid-input', `${file}: ${field}[${i}]: ${why} Or write it as [sh, -c, "…"] to use a shell on purpose.`);
-      }
-    });
+  const argvOf = (c: string | string[], field: string): string[] => {
+    if (Array.isArray(c)) return c;
+    try {
+      return parseCommandLine(c);
+    } catch (err) {
+      const why = (err as Error).message.replace(/^the agent command/, 'the command');
+      throw new SwitchyardError('invalid-input', `${file}: ${field}: ${why} Or write it as [sh, -c, "…"] to use a shell on purpose.`);
+    }
+  };
+  const toArgv = (list: (string | string[])[], field: string): string[][] => list.map((c, i) => argvOf(c, `${field}[${i}]`));
   const d = parsed.data;
   const verify = d.verify === undefined ? null : typeof d.verify === 'string' || Array.isArray(d.verify) ? { command: d.verify } : d.verify;
   const sup = d.supervision ?? {};
@@ -165,7 +165,7 @@ export function parseRepoConfig(content: string, file: string = CONFIG_PATH): Re
     copy: d.copy,
     ports: d.ports ?? DEFAULT_PORT_COUNT,
     verify: verify && {
-      argv: toArgv([verify.command], 'verify.command')[0]!,
+      argv: argvOf(verify.command, typeof d.verify === 'object' && !Array.isArray(d.verify) ? 'verify.command' : 'verify'),
       timeoutSec: 'timeout' in verify ? (verify.timeout ?? null) : null,
       maxFixIterations: 'max_fix_iterations' in verify ? (verify.max_fix_iterations ?? null) : null,
     },
