@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeRepo, processAlive, runCleanups, startEngine, waitFor, waitForState } from './helpers';
+import { connectPtyd, makeRepo, processAlive, runCleanups, scriptedAgent, startEngine, waitFor, waitForState } from './helpers';
 
 afterEach(runCleanups);
 
@@ -33,6 +33,29 @@ describe('stopping an agent', () => {
     await engine.stopTask(task.id);
     await waitForState(engine, task.id, 'cancelled');
     await waitFor(() => !processAlive(daemon) && !processAlive(child), 'every process the agent started to be gone');
+  });
+
+  it('the scripted agent fixture: a detached grandchild and a TERM-ignoring agent with a TERM-ignoring child', async () => {
+    const repo = makeRepo();
+    const engine = await startEngine();
+    const project = await engine.openProject(repo);
+    const agent = { profile: 'custom' as const, command: scriptedAgent([{ daemon: 'daemon.pid' }, { ignoreTerm: 'child.pid' }, { print: 'ready' }, { hang: true }]) };
+    const task = await engine.createTask({ projectId: project.id, title: 'Hard to kill', prompt: '', agent, startNow: true });
+    const read = (name: string): number | null => {
+      const f = path.join(task.worktreePath!, name);
+      return fs.existsSync(f) && fs.readFileSync(f, 'utf8').trim() ? Number(fs.readFileSync(f, 'utf8')) : null;
+    };
+    const daemon = await waitFor(() => read('daemon.pid'), 'the daemon');
+    const child = await waitFor(() => read('child.pid'), 'the TERM-ignoring child');
+    const agentPid = (await (await connectPtyd(engine.dataDir)).list()).find((s) => s.session === engine.store.task(task.id).sessionId)!.pid;
+    // The daemon really escaped the tree: its parent is PID 1 (or a subreaper), not the agent.
+    const ppid = Number(fs.readFileSync(`/proc/${daemon}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    expect(ppid).not.toBe(agentPid);
+    for (const pid of [daemon, child, agentPid]) expect(processAlive(pid)).toBe(true);
+
+    await engine.stopTask(task.id);
+    await waitForState(engine, task.id, 'cancelled');
+    await waitFor(() => ![daemon, child, agentPid].some(processAlive), 'no process the agent started to survive');
   });
 
   it('sweeps what an agent left behind when it exited by itself, on clean-up', async () => {
