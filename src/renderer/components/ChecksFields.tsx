@@ -146,7 +146,7 @@ export function ChecksFields({ draft: d, onChange, agents, open }: Props) {
           </label>
           <label className="field">
             <span>Verify timeout (min)</span>
-            <input type="number" min={1} value={d.verifyTimeoutMin} onChange={(e) => set('verifyTimeoutMin', e.target.value)} placeholder="inherit" aria-label="Verify timeout minutes" />
+            <input type="number" min={0.1} step="any" value={d.verifyTimeoutMin} onChange={(e) => set('verifyTimeoutMin', e.target.value)} placeholder="inherit" aria-label="Verify timeout minutes" />
           </label>
           <label className="field">
             <span>Reviewer agent</span>
@@ -232,7 +232,8 @@ function LimitField(p: {
       <div className="field-with-off">
         <input
           type="number"
-          min={1}
+          min={0.1}
+          step="any"
           value={p.off ? '' : p.minutes}
           onChange={(e) => p.onChange(e.target.value, p.off, p.policy)}
           placeholder={p.off ? p.offText : 'inherit'}

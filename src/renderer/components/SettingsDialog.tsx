@@ -10,10 +10,24 @@ import { useAgentList } from './AgentSelect';
 import { isCustomAgent } from '../../shared/agents';
 import { PolicySelect } from './ChecksFields';
 
-/** Minutes typed in a field as seconds (at least `min`), or null for an empty field. */
-function minutesField(text: string, min: number): number | null {
-  const n = Number(text);
-  return text.trim() && Number.isFinite(n) && n > 0 ? Math.max(min, Math.round(n * 60)) : null;
+/** A number of minutes (fractions allowed) kept as typed, reported as seconds (at least 5), or null when empty. */
+function MinutesInput({ seconds, onChange, placeholder, label }: { seconds: number | null; onChange(sec: number | null): void; placeholder: string; label: string }) {
+  const [text, setText] = useState(() => secondsToMinutes(seconds));
+  return (
+    <input
+      type="number"
+      min={0.1}
+      step="any"
+      placeholder={placeholder}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        const n = Number(e.target.value);
+        onChange(e.target.value.trim() && Number.isFinite(n) && n > 0 ? Math.max(5, Math.round(n * 60)) : null);
+      }}
+      aria-label={label}
+    />
+  );
 }
 
 interface Props {
@@ -170,14 +184,7 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
             <label className="field">
               <span>Stuck after (minutes without output or file changes)</span>
               <div className="field-with-off">
-                <input
-                  type="number"
-                  min={1}
-                  placeholder="never"
-                  value={secondsToMinutes(draft.stuckAfterSec)}
-                  onChange={(e) => set('stuckAfterSec', minutesField(e.target.value, 5))}
-                  aria-label="Stuck after minutes"
-                />
+                <MinutesInput seconds={draft.stuckAfterSec} onChange={(sec) => set('stuckAfterSec', sec)} placeholder="never" label="Stuck after minutes" />
                 <PolicySelect value={draft.stuckPolicy} onChange={(v) => v && set('stuckPolicy', v)} label="Stuck policy" />
               </div>
               <small className="muted">Empty: never flag a task as stuck.</small>
@@ -185,7 +192,7 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
             <label className="field">
               <span>Time budget per task (minutes)</span>
               <div className="field-with-off">
-                <input type="number" min={1} placeholder="none" value={secondsToMinutes(draft.budgetSec)} onChange={(e) => set('budgetSec', minutesField(e.target.value, 5))} aria-label="Time budget minutes" />
+                <MinutesInput seconds={draft.budgetSec} onChange={(sec) => set('budgetSec', sec)} placeholder="none" label="Time budget minutes" />
                 <PolicySelect value={draft.budgetPolicy} onChange={(v) => v && set('budgetPolicy', v)} label="Budget policy" />
               </div>
               <small className="muted">Empty: no budget. Counts the agents’ running time.</small>

@@ -196,11 +196,12 @@ export function VerifyRunItem({ api, run: r, defaultOpen }: { api: Api; run: Ver
           {r.endedAt !== null && <span>{formatDuration(r.endedAt - r.startedAt)}</span>}
           <span title={new Date(r.startedAt).toLocaleString()}>{TRIGGER_LABEL[r.trigger]}</span>
           {r.commit && (
-            <span className="mono" title={`Verified commit ${r.commit}`}>
+            <span className="mono" title={r.agentWorkCommit === r.commit ? `Verified commit ${r.commit}: the uncommitted files, committed first as “agent work”` : `Verified commit ${r.commit}`}>
               @{shortSha(r.commit)}
+              {r.agentWorkCommit === r.commit && ' (agent work)'}
             </span>
           )}
-          {r.agentWorkCommit && (
+          {r.agentWorkCommit && r.agentWorkCommit !== r.commit && (
             <span className="mono" title={`Uncommitted files were committed first as “agent work”: ${r.agentWorkCommit}`}>
               agent work {shortSha(r.agentWorkCommit)}
             </span>

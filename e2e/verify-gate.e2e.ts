@@ -1,0 +1,98 @@
+/**
+ * The verify gate through the UI: a task's own verify command set in the New task dialog, the
+ * fix loop sending a failure back to the agent, and what the card and the Checks tab show.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, git, screenshot, test, type Cockpit } from './cockpit';
+
+/** The repository's check: passes when the agent wrote "ok" into status.txt. */
+const CHECK = `import fs from 'node:fs';
+const status = fs.existsSync('status.txt') ? fs.readFileSync('status.txt', 'utf8').trim() : 'missing';
+console.log('check: status is ' + status);
+if (status !== 'ok') {
+  console.error('CHECK FAILED: expected ok, got ' + status);
+  process.exit(1);
+}
+console.log('CHECK PASSED');
+`;
+
+function addCheck(cockpit: Cockpit): void {
+  fs.writeFileSync(path.join(cockpit.repo, 'check.mjs'), CHECK);
+  git(cockpit.repo, 'add', 'check.mjs');
+  git(cockpit.repo, 'commit', '-q', '-m', 'Add the check');
+}
+
+async function createVerifiedTask(page: Page, t: { title: string; command: string; verify: string; maxFixes: number }): Promise<void> {
+  await page.getByRole('button', { name: /New task/ }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Title').fill(t.title);
+  await dialog.getByLabel('Prompt').fill('make the check pass');
+  await dialog.getByLabel('Agent', { exact: true }).selectOption('custom');
+  await dialog.getByLabel('Command', { exact: true }).fill(t.command);
+  await dialog.getByTestId('checks-fields').locator('summary').click();
+  await dialog.getByLabel('Verify', { exact: true }).fill(t.verify);
+  await dialog.getByLabel('Max fix iterations').fill(String(t.maxFixes));
+  await dialog.getByRole('button', { name: 'Create and start' }).click();
+}
+
+const verifyCommand = `"${process.execPath}" check.mjs`;
+
+test('a task that fails verify once fixes itself and lands in Review with a green mark', async ({ page, cockpit }) => {
+  addCheck(cockpit);
+  await cockpit.open(page);
+  const command = cockpit.agentCommand([
+    { print: 'run {run}: {prompt}' },
+    { write: { path: 'status.txt', content: 'broken\n' }, if: { run: 1 } },
+    { write: { path: 'status.txt', content: 'ok\n' }, if: { minRun: 2 } },
+    { commit: 'Work on the status, run {run}' },
+    { print: 'run {run} done' },
+  ]);
+  await createVerifiedTask(page, { title: 'Fix the status', command, verify: verifyCommand, maxFixes: 2 });
+
+  const card = page.locator('.column-review .card', { hasText: 'Fix the status' });
+  await expect(card.getByTestId('gate-mark')).toHaveAttribute('data-status', 'passed');
+  await expect(card.getByTestId('gate-escalated')).toHaveCount(0);
+  await screenshot(page, 'verify-gate-passed-card');
+
+  // Two verify runs: the first failed, the fix round made the second pass.
+  await page.getByRole('tab', { name: 'Checks' }).click();
+  const runs = page.getByTestId('verify-run');
+  await expect(runs).toHaveCount(2);
+  await expect(page.locator('[data-testid="verify-run"][data-attempt="1"]')).toHaveAttribute('data-status', 'failed');
+  await expect(page.locator('[data-testid="verify-run"][data-attempt="2"]')).toHaveAttribute('data-status', 'passed');
+  await screenshot(page, 'verify-gate-passed-checks');
+});
+
+test('a task that runs out of fix rounds lands in Review marked "verify failed", every attempt’s log in the Checks tab', async ({ page, cockpit }) => {
+  addCheck(cockpit);
+  await cockpit.open(page);
+  const command = cockpit.agentCommand([
+    { print: 'run {run}: {prompt}' },
+    { write: { path: 'status.txt', content: 'still broken {run}\n' } },
+    { print: 'run {run} done' },
+  ]);
+  await createVerifiedTask(page, { title: 'Never passes', command, verify: verifyCommand, maxFixes: 2 });
+
+  const card = page.locator('.column-review .card', { hasText: 'Never passes' });
+  const escalated = card.getByTestId('gate-escalated');
+  await expect(escalated).toHaveAttribute('data-reason', 'verify-failed');
+  await expect(escalated).toContainText('verify failed');
+  await expect(escalated).toContainText('2/2 fixes');
+  await screenshot(page, 'verify-gate-escalated-card');
+
+  // The first verify plus one after each of the two fix rounds, each with its whole log.
+  await page.getByRole('tab', { name: 'Checks' }).click();
+  const runs = page.getByTestId('verify-run');
+  await expect(runs).toHaveCount(3);
+  for (const attempt of [1, 2, 3]) {
+    const run = page.locator(`[data-testid="verify-run"][data-attempt="${attempt}"]`);
+    await expect(run).toHaveAttribute('data-status', 'failed');
+    await run.getByRole('button', { name: `Full log of verify #${attempt}` }).click();
+    const log = run.getByTestId('verify-log');
+    await expect(log).toContainText('CHECK FAILED: expected ok, got still broken');
+    await expect(log).toContainText(`still broken ${attempt}`);
+  }
+  await screenshot(page, 'verify-gate-escalated-checks');
+});
