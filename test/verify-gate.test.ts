@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ReviewerRun, TaskChecks, TimelineEntry, VerifyRun } from '../src/shared/checks';
 import type { Engine } from '../src/engine/engine';
 import type { Task } from '../src/shared/task';
-import { callApi, connectPtyd, git, makeRepo, runCleanups, scriptedAgent, startEngine, waitFor, waitForState } from './helpers';
+import { callApi, connectPtyd, git, makeRepo, processAlive, runCleanups, scriptedAgent, startEngine, tempDir, waitFor, waitForState } from './helpers';
 
 afterEach(runCleanups);
 
@@ -121,7 +121,8 @@ describe('the verify gate', () => {
   });
 
   it('a verify that runs past its timeout is stopped with everything it started, and counts as a failure', async () => {
-    const slow = `${JSON.stringify(process.execPath)} -e "require('child_process').spawn('sleep', ['300'], {stdio: 'ignore'}); console.log('waiting forever'); setInterval(() => {}, 1000)"`;
+    const pidFile = path.join(tempDir('sy-pid-'), 'sleep.pid');
+    const slow = `${JSON.stringify(process.execPath)} -e "const c = require('child_process').spawn('sleep', ['300'], {stdio: 'ignore'}); require('fs').writeFileSync(process.argv[1], String(c.pid)); console.log('waiting forever'); setInterval(() => {}, 1000)" ${pidFile}`;
     const { engine, task } = await setup([{ exit: 0 }], { verifyCommand: slow, verifyTimeoutSec: 1, maxFixIterations: 0 });
     const done = await waitForState(engine, task.id, 'review', 30_000);
     expect(done.gate).toMatchObject({ verify: 'timeout', escalated: 'verify-failed' });
@@ -131,6 +132,8 @@ describe('the verify gate', () => {
     const ptyd = await connectPtyd(engine.dataDir);
     const s = (await ptyd.list()).find((x) => x.session === run!.sessionId);
     expect(s?.alive).toBe(false);
+    // What the verify started went with it.
+    await waitFor(() => !processAlive(Number(fs.readFileSync(pidFile, 'utf8'))), 'the verify’s child to be gone');
   });
 
   it('a verify command that does not exist is a failed verify that says so', async () => {
@@ -172,6 +175,31 @@ describe('the verify gate', () => {
     expect(stopped.stateReason).toContain('stopped by the user');
     const ptyd = await connectPtyd(engine.dataDir);
     await waitFor(async () => (await ptyd.list()).find((s) => s.session === run)?.alive === false, 'the verify session to end');
+  });
+
+  it('an engine restart during verify stops the lost run and verifies again', async () => {
+    const repo = repoWithCheck();
+    const dataDir = tempDir('sy-data-');
+    const first = await startEngine({ dataDir });
+    const project = await first.openProject(repo);
+    // Slow the first time only (marker file outside the worktree), then the real check.
+    const marker = path.join(tempDir('sy-marker-'), 'slow-once');
+    const verifyCommand = `${JSON.stringify(process.execPath)} -e "const fs=require('fs');if(!fs.existsSync(process.argv[1])){fs.writeFileSync(process.argv[1],'x');console.log('slow first run');setInterval(()=>{},1000)}else{require('./check.js')}" ${marker}`;
+    const agent = { profile: 'custom' as const, command: scriptedAgent([{ write: { path: 'status.txt', content: 'pass\n' } }, { exit: 0 }]) };
+    const task = await first.createTask({ projectId: project.id, title: 'Restarted', prompt: '', agent, startNow: true, checks: { verifyCommand } });
+    const lost = await waitFor(async () => (await verifyRuns(first, task.id))[0]?.sessionId, 'the first verify');
+    await waitFor(() => fs.existsSync(marker), 'the first verify to be under way');
+    await first.close();
+    const second = await startEngine({ dataDir });
+    const done = await waitForState(second, task.id, 'review');
+    expect(done.gate.verify).toBe('passed');
+    const runs = await verifyRuns(second, task.id);
+    expect(runs.map((r) => r.status)).toEqual(['error', 'passed']);
+    expect(runs[0]!.error).toContain('the engine stopped');
+    const lostLog = await callApi<{ log: string }>(second, 'tasks.verifyLog', { taskId: task.id, runId: runs[0]!.id });
+    expect(lostLog.log).toContain('slow first run');
+    const ptyd = await connectPtyd(dataDir);
+    await waitFor(async () => (await ptyd.list()).find((s) => s.session === lost)?.alive === false, 'the lost verify to be stopped');
   });
 
   it('takes the verify command from a trusted repository config, and skips it (saying so) when untrusted', async () => {

@@ -200,7 +200,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       await engine.connectPtyd();
       await engine.mergeFlow.reconcileMerging();
       // Tasks left verifying by the last engine run their checks again.
-      engine.gate.recover();
+      await engine.gate.recover();
     } catch (err) {
       await engine.supervision.close();
       engine.store.close();

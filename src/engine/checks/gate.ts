@@ -103,11 +103,20 @@ export class CheckGate {
     });
   }
 
-  /** After an engine restart: a task left verifying has lost its run; run the gate again. */
-  recover(): void {
+  /** After an engine restart: a task left verifying has lost its run; stop that run, and run the gate again. */
+  async recover(): Promise<void> {
+    const ptyd = this.ctx.ptyd();
     for (const task of this.ctx.store.tasksInStates(['verifying'])) {
       if (this.active.has(task.id)) continue;
-      this.deps.runs.closeUnfinished(task.id, 'interrupted: the engine stopped during the run');
+      const why = 'interrupted: the engine stopped during the run';
+      for (const r of this.deps.runs.verifyRuns(task.id).filter((x) => x.status === 'running' && x.sessionId)) {
+        // Stopped, and what it printed kept as its log.
+        await ptyd?.kill(r.sessionId!).catch(() => {});
+        const lines = (await ptyd?.transcript(r.sessionId!).catch(() => null))?.lines ?? [];
+        this.deps.runs.endVerify(r.id, { status: 'error', exitCode: null, tail: lines.slice(-60).join('\n'), log: lines.join('\n'), logTruncated: false, error: why });
+      }
+      for (const r of this.deps.runs.reviewerRuns(task.id).filter((x) => x.status === 'running' && x.sessionId)) await ptyd?.kill(r.sessionId!).catch(() => {});
+      this.deps.runs.closeUnfinished(task.id, why);
       this.ctx.store.addNote(task.id, 'the engine restarted during verify; verifying again');
       this.launch(task.id, 'exit');
     }

@@ -304,8 +304,13 @@ export class Store {
 
   /** The task an open extra terminal belongs to, or null. */
   terminalTask(sessionId: string): string | null {
-    const r = this.db.prepare('SELECT task_id FROM terminals WHERE session_id = ? AND closed_at IS NULL').get(sessionId) as { task_id: string } | undefined;
-    return r?.task_id ?? null;
+    return this.openTerminal(sessionId)?.taskId ?? null;
+  }
+
+  /** An open terminal's task and kind, or null. */
+  openTerminal(sessionId: string): { taskId: string; kind: TerminalInfo['kind'] } | null {
+    const r = this.db.prepare('SELECT task_id, kind FROM terminals WHERE session_id = ? AND closed_at IS NULL').get(sessionId) as { task_id: string; kind: TerminalInfo['kind'] } | undefined;
+    return r ? { taskId: r.task_id, kind: r.kind } : null;
   }
 
   closeTerminal(sessionId: string, now = Date.now()): void {

@@ -51,8 +51,15 @@ export class ShellTerminals {
 
   /** A shell that exits by itself (the user typed `exit`) closes its tab. */
   onExit(session: string, exitCode: number | null, signal: number | null): boolean {
-    const taskId = this.ctx.store.terminalTask(session);
-    if (!taskId) return false;
+    const open = this.ctx.store.openTerminal(session);
+    if (!open) return false;
+    const { taskId } = open;
+    if (open.kind !== 'shell') {
+      // A setup, verify or reviewer run nobody waits for any more (the engine restarted): its
+      // output stays readable in its tab.
+      this.ctx.emit({ type: 'terminal', taskId, session, state: 'exited', exitCode, signal });
+      return true;
+    }
     this.ctx.store.closeTerminal(session);
     void this.ctx.ptyd()?.dispose(session).catch(() => {});
     this.ctx.emit({ type: 'terminal', taskId, session, state: 'exited', exitCode, signal });
