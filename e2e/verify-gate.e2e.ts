@@ -63,6 +63,12 @@ test('a task that fails verify once fixes itself and lands in Review with a gree
   await expect(page.locator('[data-testid="verify-run"][data-attempt="1"]')).toHaveAttribute('data-status', 'failed');
   await expect(page.locator('[data-testid="verify-run"][data-attempt="2"]')).toHaveAttribute('data-status', 'passed');
   await screenshot(page, 'verify-gate-passed-checks');
+
+  // Verify now runs it again on demand.
+  await page.getByRole('button', { name: 'Verify now' }).click();
+  await expect(runs).toHaveCount(3);
+  await expect(runs.first()).toContainText('run by you');
+  await expect(runs.first()).toHaveAttribute('data-status', 'passed');
 });
 
 test('a task that runs out of fix rounds lands in Review marked "verify failed", every attempt’s log in the Checks tab', async ({ page, cockpit }) => {
@@ -95,4 +101,33 @@ test('a task that runs out of fix rounds lands in Review marked "verify failed",
     await expect(log).toContainText(`still broken ${attempt}`);
   }
   await screenshot(page, 'verify-gate-escalated-checks');
+});
+
+test('Retry… starts a failed task again in its worktree, with the agent it had', async ({ page, cockpit }) => {
+  await cockpit.open(page);
+  const command = cockpit.agentCommand([
+    { print: 'run {run}' },
+    { exit: 3, if: { run: 1 } },
+    { write: { path: 'status.txt', content: 'ok\n' } },
+  ]);
+  await page.getByRole('button', { name: /New task/ }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Title').fill('Fails first');
+  await dialog.getByLabel('Agent', { exact: true }).selectOption('custom');
+  await dialog.getByLabel('Command', { exact: true }).fill(command);
+  await dialog.getByRole('button', { name: 'Create and start' }).click();
+  await expect(page.locator('.column-review .card', { hasText: 'Fails first' })).toContainText('Failed · exit 3');
+
+  await page.getByRole('button', { name: 'Retry…' }).click();
+  const retry = page.getByRole('dialog', { name: /Retry/ });
+  await expect(retry.getByLabel('Same worktree')).toBeChecked();
+  await retry.getByRole('button', { name: 'Retry here' }).click();
+  await expect(retry).toHaveCount(0);
+  // The same worktree: the agent's second run there, which succeeds.
+  await expect(page.locator('.terminal-host .xterm-rows')).toContainText('run 2');
+  const card = page.locator('.column-review .card', { hasText: 'Fails first' });
+  await expect(card).toBeVisible();
+  await expect(card).not.toContainText('Failed');
+  await page.getByRole('tab', { name: 'Changes' }).click();
+  await expect(page.locator('.file-row', { hasText: 'status.txt' })).toBeVisible();
 });

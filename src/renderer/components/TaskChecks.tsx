@@ -46,7 +46,7 @@ export function useCheckRuns(api: Api, task: Task): { verifyRuns: VerifyRun[]; r
   return { verifyRuns, reviewerRuns, loaded };
 }
 
-export function TaskChecks({ api, task, actions }: { api: Api; task: Task; actions: TaskActions }) {
+export function TaskChecks({ api, task, actions, onOpenComment }: { api: Api; task: Task; actions: TaskActions; onOpenComment?: (file: string, line: number) => void }) {
   const [effective, setEffective] = useState<EffectiveChecks | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { verifyRuns, reviewerRuns, loaded } = useCheckRuns(api, task);
@@ -118,7 +118,7 @@ export function TaskChecks({ api, task, actions }: { api: Api; task: Task; actio
           ) : (
             <ul className="run-list" aria-label="Reviewer runs">
               {[...reviewerRuns].reverse().map((r) => (
-                <ReviewerRunItem key={r.id} run={r} />
+                <ReviewerRunItem key={r.id} run={r} onOpenComment={onOpenComment} />
               ))}
             </ul>
           )}

@@ -4,7 +4,7 @@ import type { Task, TerminalInfo } from '../../shared/task';
 import type { Api } from '../api/client';
 import type { TerminalChannel } from '../terminal/channel';
 import type { ThemeName } from '../theme';
-import { ReviewView } from '../review/ReviewView';
+import { ReviewView, type OpenAt } from '../review/ReviewView';
 import { canFeedback, canMerge, canRetry, canStart, canStop, hasWorktree, type TaskActions } from '../task-actions';
 import { StateBadge } from './StateBadge';
 import { TerminalView } from './TerminalView';
@@ -60,6 +60,12 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
   useEffect(() => {
     if (!FIXED_TABS.includes(tab) && !shells.some((s) => s.sessionId === tab) && shells.length > 0) onTab('agent');
   }, [shells, tab, onTab]);
+
+  // A reviewer's comment picked in the Checks tab, for the Changes tab to open.
+  const [openAt, setOpenAt] = useState<OpenAt | null>(null);
+  useEffect(() => {
+    if (tab !== 'changes') setOpenAt(null);
+  }, [tab]);
 
   const shell = shells.find((s) => s.sessionId === tab) ?? null;
   const agentTab = tab === 'agent' || (!shell && !FIXED_TABS.includes(tab));
@@ -237,7 +243,7 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
         {shell && <TerminalView key={shell.sessionId} channel={channel} session={shell.sessionId} theme={theme} scrollback={scrollback} focusToken={focusToken} />}
         {tab === 'changes' &&
           (task.branch && !task.cleanedUp ? (
-            <ReviewView api={api} task={task} theme={theme} />
+            <ReviewView api={api} task={task} theme={theme} openAt={openAt} />
           ) : (
             <div className="empty-state">
               {!task.cleanedUp
@@ -247,7 +253,21 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
                   : 'This task’s worktree and branch were removed.'}
             </div>
           ))}
-        {tab === 'checks' && <TaskChecks api={api} task={task} actions={actions} />}
+        {tab === 'checks' && (
+          <TaskChecks
+            api={api}
+            task={task}
+            actions={actions}
+            onOpenComment={
+              task.branch && !task.cleanedUp
+                ? (path, line) => {
+                    setOpenAt({ path, line });
+                    onTab('changes');
+                  }
+                : undefined
+            }
+          />
+        )}
         {tab === 'details' && <TaskDetails api={api} task={task} />}
         {tab === 'attempts' && task.attemptGroup && <AttemptsCompare api={api} task={task} theme={theme} onMerge={(t) => actions.flow('merge', t)} />}
       </div>

@@ -41,7 +41,13 @@ function againstKey(a: DiffAgainst): string {
   return a.kind === 'commit' ? `commit:${a.sha}` : a.kind;
 }
 
-export function ReviewView({ api, task, theme }: { api: Api; task: Task; theme: ThemeName }) {
+/** A file and line to open once the diff is loaded (a reviewer's comment picked in the Checks tab). */
+export interface OpenAt {
+  path: string;
+  line: number;
+}
+
+export function ReviewView({ api, task, theme, openAt: initialOpenAt }: { api: Api; task: Task; theme: ThemeName; openAt?: OpenAt | null }) {
   const toast = useToast();
   const [against, setAgainst] = useState<DiffAgainst>({ kind: 'merge-base' });
   const [commits, setCommits] = useState<CommitInfo[]>([]);
@@ -194,6 +200,15 @@ export function ReviewView({ api, task, theme }: { api: Api; task: Task; theme: 
     setSelected(hit);
     setReveal({ path, line });
   };
+
+  // A comment picked elsewhere opens here once the files are known.
+  const pending = useRef(initialOpenAt ?? null);
+  useEffect(() => {
+    if (!diff || !pending.current) return;
+    const { path, line } = pending.current;
+    pending.current = null;
+    openAt(path, line);
+  });
 
   const openComments = comments.filter((c) => c.status === 'open');
   const sendComments = async (): Promise<void> => {
