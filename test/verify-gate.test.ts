@@ -289,5 +289,15 @@ describe('the reviewer agent', () => {
     expect(second.status).toBe('invalid');
     expect(second.error).toContain('request_changes needs at least one comment');
     expect(engine.store.task(task.id).gate.review).toBe('invalid');
+
+    // A reviewer that edits the work is not a reviewer: its approval does not count.
+    const meddler = { profile: 'custom' as const, command: scriptedAgent([{ write: { path: 'check.js', content: 'process.exit(0)\n' } }, { print: JSON.stringify({ verdict: 'approve', summary: 'fine' }) }, { exit: 0 }]) };
+    await callApi(engine, 'tasks.update', { taskId: task.id, checks: { verifyCommand: VERIFY, reviewer: meddler } });
+    await callApi(engine, 'tasks.verify', { taskId: task.id });
+    await waitFor(async () => (await reviewerRuns(engine, task.id)).length === 3 && engine.store.task(task.id).state === 'review', 'the third review');
+    const third = (await reviewerRuns(engine, task.id))[2]!;
+    expect(third.status).toBe('invalid');
+    expect(third.error).toContain('the reviewer changed check.js in the worktree');
+    expect(engine.store.task(task.id).gate.escalated).toBe('review-invalid');
   });
 });

@@ -11,6 +11,7 @@ import type { Task } from '../../shared/task';
 import { buildLaunch } from '../agents/profiles';
 import type { EngineContext } from '../context';
 import { git } from '../git/exec';
+import { uncommittedFiles } from '../git/worktrees';
 import { newId } from '../ids';
 import type { SessionWaiter } from '../tasks/session-waiter';
 import type { ChecksStore } from './checks-store';
@@ -42,6 +43,7 @@ export async function runReviewer(d: ReviewerDeps, task: Task, agent: AgentSpec,
     const env = d.env(task);
     const launch = buildLaunch(agent, prompt, worktree, env, { profile, nonInteractive: true });
     const session = `${task.id}-rv${newId(5)}`;
+    const before = await worktreeState(worktree);
     runs.setReviewerSession(id, session);
     d.onSession(session);
     const r = await runTaskCommand(ctx, d.waiter, {
@@ -54,7 +56,12 @@ export async function runReviewer(d: ReviewerDeps, task: Task, agent: AgentSpec,
       timeoutMs: REVIEWER_TIMEOUT_SEC * 1000,
     });
     const output = r.lines.join('\n');
-    if (r.timedOut) runs.endReviewer(id, { status: 'error', verdict: null, error: `the reviewer timed out after ${REVIEWER_TIMEOUT_SEC}s`, output });
+    const after = await worktreeState(worktree);
+    // A reviewer that edits the work has implemented, not reviewed: its verdict does not count.
+    if (after.head !== before.head || after.dirty.some((f) => !before.dirty.includes(f))) {
+      const changed = after.head !== before.head ? 'committed to the branch' : `changed ${after.dirty.filter((f) => !before.dirty.includes(f)).slice(0, 5).join(', ')}`;
+      runs.endReviewer(id, { status: 'invalid', verdict: null, error: `the reviewer ${changed} in the worktree; a reviewer must not edit the work, so its verdict does not count`, output });
+    } else if (r.timedOut) runs.endReviewer(id, { status: 'error', verdict: null, error: `the reviewer timed out after ${REVIEWER_TIMEOUT_SEC}s`, output });
     else {
       const parsed = parseVerdict(output);
       if (!parsed.ok) {
@@ -69,6 +76,11 @@ export async function runReviewer(d: ReviewerDeps, task: Task, agent: AgentSpec,
     runs.endReviewer(id, { status: 'error', verdict: null, error: `the reviewer could not run: ${(err as Error).message}`, output: '' });
   }
   return done();
+}
+
+async function worktreeState(worktree: string): Promise<{ head: string; dirty: string[] }> {
+  const [head, dirty] = await Promise.all([git(['rev-parse', 'HEAD'], { cwd: worktree }), uncommittedFiles(worktree)]);
+  return { head: head.stdout.trim(), dirty };
 }
 
 /** The committed change against the merge base with the base branch, capped for a prompt. */
