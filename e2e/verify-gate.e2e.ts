@@ -123,11 +123,12 @@ test('Retry… starts a failed task again in its worktree, with the agent it had
   await expect(retry.getByLabel('Same worktree')).toBeChecked();
   await retry.getByRole('button', { name: 'Retry here' }).click();
   await expect(retry).toHaveCount(0);
-  // The same worktree: the agent's second run there, which succeeds.
-  await expect(page.locator('.terminal-host .xterm-rows')).toContainText('run 2');
+  // The dialog closes once the task runs again; its second run there succeeds.
   const card = page.locator('.column-review .card', { hasText: 'Fails first' });
   await expect(card).toBeVisible();
   await expect(card).not.toContainText('Failed');
   await page.getByRole('tab', { name: 'Changes' }).click();
   await expect(page.locator('.file-row', { hasText: 'status.txt' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Details' }).click();
+  await expect(page.locator('.details-table tbody tr')).toHaveCount(2);
 });
