@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ReviewerRun, TaskChecks, TimelineEntry, VerifyRun } from '../src/shared/checks';
+import type { EffectiveChecks, ReviewerRun, TaskChecks, TimelineEntry, VerifyRun } from '../src/shared/checks';
 import type { Engine } from '../src/engine/engine';
 import type { Task } from '../src/shared/task';
 import { callApi, connectPtyd, git, makeRepo, processAlive, runCleanups, scriptedAgent, startEngine, tempDir, waitFor, waitForState } from './helpers';
@@ -218,9 +218,13 @@ describe('the verify gate', () => {
     const trusted = await engine.createTask({ projectId: project.id, title: 'Trusted', prompt: '', agent, startNow: true });
     const t = await waitForState(engine, trusted.id, 'review');
     expect(t.gate.verify).toBe('passed');
-    const checks = await callApi<{ verify: { source: string }; maxFixIterations: number }>(engine, 'tasks.checks', { taskId: trusted.id });
-    expect(checks.verify.source).toBe('repository');
+    const checks = await callApi<EffectiveChecks>(engine, 'tasks.checks', { taskId: trusted.id });
+    expect(checks.verify?.source).toBe('repository');
     expect(checks.maxFixIterations).toBe(0);
+    expect(checks.sources).toMatchObject({ maxFixIterations: 'repository', verifyTimeoutSec: 'default', stuck: 'default' });
+    // Attempts carry their checks from creation.
+    const attempts = await callApi<Task[]>(engine, 'tasks.createAttempts', { projectId: project.id, title: 'Two ways', prompt: '', agents: [agent, agent], startNow: false, checks: { maxFixIterations: 1 } });
+    expect(attempts.map((a) => a.checks)).toEqual([{ maxFixIterations: 1 }, { maxFixIterations: 1 }]);
     // The task's own setting wins over the repository's.
     await callApi(engine, 'tasks.update', { taskId: trusted.id, checks: { verifyCommand: null } });
     expect((await callApi<{ verify: unknown }>(engine, 'tasks.checks', { taskId: trusted.id })).verify).toBeNull();

@@ -55,6 +55,8 @@ export interface EffectiveChecks {
   budgetPolicy: SupervisionPolicy;
   /** Automatic restarts (supervision policy "restart") allowed per task. */
   retryLimit: number;
+  /** Where each of the other values came from ("default": the global settings, or the built-in default). */
+  sources: Record<'verifyTimeoutSec' | 'maxFixIterations' | 'acceptanceCriteria' | 'stuck' | 'budget' | 'retryLimit', CheckSource>;
 }
 
 export type VerifyStatus = 'running' | 'passed' | 'failed' | 'timeout' | 'error';

@@ -371,6 +371,8 @@ export const API = {
         baseBranch: branchName.optional(),
         agents: z.array(agentSpecSchema).min(2, 'attempts are 2 to 4').max(4, 'attempts are 2 to 4'),
         startNow: z.boolean().default(true),
+        /** Each attempt's own checks settings. */
+        checks: taskChecksSchema.optional(),
       })
       .strict(),
   ),

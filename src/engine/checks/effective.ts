@@ -4,7 +4,7 @@
  * command or a reviewer from the repository runs only when that exact config is trusted;
  * numbers (timeouts, limits, fix rounds) apply either way.
  */
-import { DEFAULT_MAX_FIX_ITERATIONS, DEFAULT_VERIFY_TIMEOUT_SEC, type EffectiveChecks } from '../../shared/checks';
+import { DEFAULT_MAX_FIX_ITERATIONS, DEFAULT_VERIFY_TIMEOUT_SEC, type CheckSource, type EffectiveChecks } from '../../shared/checks';
 import { formatCommandLine, parseCommandLine } from '../../shared/command-line';
 import { SwitchyardError } from '../../shared/errors';
 import type { Task } from '../../shared/task';
@@ -81,6 +81,7 @@ export function resolveChecks(
   }
 
   const s = rc.supervision;
+  const from = (own: boolean, repo: boolean): CheckSource => (own ? 'task' : repo ? 'repository' : 'default');
   return {
     verify,
     skipped: skipped.length > 0 ? skipped.join('; ') : null,
@@ -92,6 +93,14 @@ export function resolveChecks(
     budgetSec: c.budgetSec !== undefined ? c.budgetSec : (s.budgetSec ?? settings.budgetSec),
     budgetPolicy: c.budgetPolicy ?? s.budgetPolicy ?? settings.budgetPolicy,
     retryLimit: s.retries ?? settings.autoRetryLimit,
+    sources: {
+      verifyTimeoutSec: from(c.verifyTimeoutSec !== undefined, rc.verify?.timeoutSec != null),
+      maxFixIterations: from(c.maxFixIterations !== undefined, rc.verify?.maxFixIterations != null),
+      acceptanceCriteria: from(c.acceptanceCriteria !== undefined, rc.acceptanceCriteria !== null),
+      stuck: from(c.stuckAfterSec !== undefined || c.stuckPolicy !== undefined, s.stuckAfterSec !== null || s.stuckPolicy !== null),
+      budget: from(c.budgetSec !== undefined || c.budgetPolicy !== undefined, s.budgetSec !== null || s.budgetPolicy !== null),
+      retryLimit: from(false, s.retries !== null),
+    },
   };
 }
 

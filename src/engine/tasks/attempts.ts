@@ -56,7 +56,7 @@ export class Attempts {
     for (const [i, agent] of input.agents.entries()) {
       const title = attemptTitle(input.title, i + 1, names[i]!);
       // The runner's own creation path: it checks the base branch and records the task queued.
-      const created = await this.deps.runner.createTask({ projectId: project.id, title, prompt: input.prompt, baseBranch: input.baseBranch, agent, startNow: false });
+      const created = await this.deps.runner.createTask({ projectId: project.id, title, prompt: input.prompt, baseBranch: input.baseBranch, agent, checks: input.checks, startNow: false });
       tasks.push(this.ctx.taskChanged(store.setAttempt(created.id, group, i + 1)));
     }
     if (!input.startNow) return tasks;

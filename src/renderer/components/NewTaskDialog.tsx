@@ -96,9 +96,7 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
       const toSpec = (a: AttemptAgent) => (a.profile === CUSTOM_PROFILE_ID ? { profile: CUSTOM_PROFILE_ID, command: a.command } : { profile: a.profile });
       if (attempts > 1) {
         const agents = Array.from({ length: attempts }, (_, i) => toSpec(attemptAgent(i)));
-        const tasks = await api.call('tasks.createAttempts', { projectId: project.id, title, prompt, baseBranch: baseBranch || undefined, agents, startNow });
-        // Attempts are created without checks; each gets the form's settings right after.
-        if (hasChecks) await Promise.all(tasks.map((t) => api.call('tasks.update', { taskId: t.id, checks: ownChecks })));
+        const tasks = await api.call('tasks.createAttempts', { projectId: project.id, title, prompt, baseBranch: baseBranch || undefined, agents, startNow, ...(hasChecks ? { checks: ownChecks } : {}) });
         onCreated(tasks[0]!);
         return;
       }

@@ -135,10 +135,11 @@ function minutes(sec: number | null, none: string): string {
 /** Each setting that applies, and whether the task set it or inherited it. */
 function EffectiveSettings({ effective: c, own }: { effective: EffectiveChecks; own: TaskChecksSettings }) {
   const from = (key: keyof TaskChecksSettings): string => (key in own ? 'task' : 'inherited');
+  const src = c.sources;
   const rows: [string, React.ReactNode, string][] = [
     ['Verify command', c.verify ? <code className="mono">{c.verify.display}</code> : <span className="muted">none</span>, c.verify?.source ?? from('verifyCommand')],
-    ['Verify timeout', c.verify ? formatDuration(c.verify.timeoutSec * 1000) : '—', from('verifyTimeoutSec')],
-    ['Fix rounds', `up to ${c.maxFixIterations}`, from('maxFixIterations')],
+    ['Verify timeout', c.verify ? formatDuration(c.verify.timeoutSec * 1000) : '—', src.verifyTimeoutSec],
+    ['Fix rounds', `up to ${c.maxFixIterations}`, src.maxFixIterations],
     [
       'Reviewer',
       c.reviewer ? (
@@ -148,10 +149,10 @@ function EffectiveSettings({ effective: c, own }: { effective: EffectiveChecks; 
       ),
       c.reviewer?.source ?? from('reviewer'),
     ],
-    ['Acceptance criteria', c.acceptanceCriteria ? <span className="verdict-body">{c.acceptanceCriteria}</span> : <span className="muted">none</span>, from('acceptanceCriteria')],
-    ['Stuck after', `${minutes(c.stuckAfterSec, 'never')} · ${c.stuckPolicy}`, 'stuckAfterSec' in own || 'stuckPolicy' in own ? 'task' : 'inherited'],
-    ['Time budget', `${minutes(c.budgetSec, 'none')} · ${c.budgetPolicy}`, 'budgetSec' in own || 'budgetPolicy' in own ? 'task' : 'inherited'],
-    ['Automatic restarts', `up to ${c.retryLimit}`, 'settings'],
+    ['Acceptance criteria', c.acceptanceCriteria ? <span className="verdict-body">{c.acceptanceCriteria}</span> : <span className="muted">none</span>, src.acceptanceCriteria],
+    ['Stuck after', `${minutes(c.stuckAfterSec, 'never')} · ${c.stuckPolicy}`, src.stuck],
+    ['Time budget', `${minutes(c.budgetSec, 'none')} · ${c.budgetPolicy}`, src.budget],
+    ['Automatic restarts', `up to ${c.retryLimit}`, src.retryLimit],
   ];
   return (
     <div className="checks-settings" data-testid="checks-settings">
