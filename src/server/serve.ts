@@ -76,7 +76,12 @@ async function main(): Promise<void> {
   process.stdout.write(`  Data: ${dataDir}\n`);
   process.stdout.write(`Agents run in a background daemon and keep running if this server stops. Ctrl-C to stop serving.\n`);
   // The ready file holds the token: private to the user, like the token file itself.
-  if (values['ready-file']) fs.writeFileSync(values['ready-file'], JSON.stringify({ port: server.port, url: server.url }), { mode: 0o600 });
+  if (values['ready-file']) {
+    // Written whole, then renamed: whoever waits for the file never reads half of it.
+    const tmp = `${values['ready-file']}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ port: server.port, url: server.url }), { mode: 0o600 });
+    fs.renameSync(tmp, values['ready-file']);
+  }
 
   const stop = async (): Promise<void> => {
     await server.close();
