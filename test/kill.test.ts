@@ -10,7 +10,7 @@ afterEach(runCleanups);
 // and HUP, plus a direct child that ignores TERM. Written by the test as the agent's own script.
 const SCRIPT = [
   `( setsid sh -c 'trap "" TERM HUP; echo $$ > daemon.pid; exec sleep 1000' </dev/null >/dev/null 2>&1 & )`,
-  `{ sh -c 'trap "" TERM; echo $$ > child.pid; exec sleep 1000' & }`,
+  `{ sh -c 'trap "" TERM HUP; echo $$ > child.pid; exec sleep 1000' & }`,
   `echo started`,
   `wait`,
 ].join('; ');

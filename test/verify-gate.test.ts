@@ -152,6 +152,10 @@ describe('the verify gate', () => {
     const reviewed = await waitForState(engine, task.id, 'review');
     expect(reviewed.gate.verify).toBe('passed');
     expect((await verifyRuns(engine, task.id))[0]!.trigger).toBe('done');
+    // The agent that reported done was stopped, so the checked work cannot change any more.
+    const ptyd = await connectPtyd(engine.dataDir);
+    await waitFor(async () => (await ptyd.list()).find((s) => s.session === reviewed.sessionId)?.alive === false, 'the agent to be stopped');
+    await waitFor(() => engine.store.runs(task.id).every((r) => r.endedAt !== null), 'its run to be recorded as ended');
 
     // On demand, from Review: it reports, and never sends the agent back.
     fs.writeFileSync(path.join(reviewed.worktreePath!, 'status.txt'), 'broken by hand\n');
@@ -163,6 +167,41 @@ describe('the verify gate', () => {
     expect(runs[1]).toMatchObject({ trigger: 'manual', status: 'failed' });
     // The hand edit was committed before verifying, so the record says what was checked.
     expect(runs[1]!.agentWorkCommit).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('a fix round types the failure into an agent that is still up, and it reports done again', async () => {
+    const steps = [
+      { write: { path: 'status.txt', content: 'broken\n' } },
+      { run: ['switchyard', 'notify', 'done'] },
+      { askMany: '', quietMs: 600 },
+      { if: { answer: 'verify command' }, write: { path: 'status.txt', content: 'pass\n' } },
+      { run: ['switchyard', 'notify', 'done'] },
+      { hang: true },
+    ];
+    const { engine, task } = await setup(steps, { verifyCommand: VERIFY, maxFixIterations: 1 });
+    const done = await waitFor(async () => {
+      const t = engine.store.task(task.id);
+      return t.state === 'review' ? t : null;
+    }, 'review after a fix typed into the live agent', 40_000);
+    expect(done.gate).toMatchObject({ verify: 'passed', fixIterations: 1 });
+    expect((await verifyRuns(engine, task.id)).map((r) => [r.trigger, r.status])).toEqual([
+      ['done', 'failed'],
+      ['done', 'passed'],
+    ]);
+    // One agent run throughout: the fix went into the same session.
+    expect(engine.store.runs(task.id)).toHaveLength(1);
+  });
+
+  it('a stop pressed the moment verify begins stops it, whatever step it is at', async () => {
+    const slow = `${JSON.stringify(process.execPath)} -e "setInterval(() => {}, 1000)"`;
+    const { engine, task } = await setup([{ write: { path: 'status.txt', content: 'pass\n' } }, { exit: 0 }], { verifyCommand: slow });
+    await waitForState(engine, task.id, 'verifying');
+    await engine.stopTask(task.id);
+    const stopped = await waitForState(engine, task.id, 'cancelled', 15_000);
+    expect(stopped.stateReason).toContain('stopped by the user');
+    const ptyd = await connectPtyd(engine.dataDir);
+    const sessions = (await verifyRuns(engine, task.id)).map((r) => r.sessionId).filter(Boolean);
+    for (const s of sessions) await waitFor(async () => (await ptyd.list()).find((x) => x.session === s)?.alive !== true, 'no verify left running');
   });
 
   it('stopping a task while it verifies stops the verify and cancels the task', async () => {
@@ -267,10 +306,36 @@ describe('the reviewer agent', () => {
     // The implementer got the comments as review feedback, file:line and all.
     const argv = JSON.parse(fs.readFileSync(path.join(done.worktreePath!, 'argv.json'), 'utf8')) as string[];
     expect(argv[argv.length - 1]).toContain('notes.txt:1 — finish this instead of leaving a TODO');
-    // The reviewer never ran as the implementer: its own sessions, none of them an agent run.
-    const agentSessions = new Set(engine.store.runs(task.id).map((r) => r.sessionId));
-    for (const r of reviews) expect(agentSessions.has(r.sessionId!)).toBe(false);
-    expect(new Set(reviews.map((r) => r.sessionId)).size).toBe(2);
+  });
+
+  it('a reviewer still asking for changes when the rounds run out sends the task to Review, marked', async () => {
+    const picky = { profile: 'custom' as const, command: scriptedAgent([{ print: JSON.stringify({ verdict: 'request_changes', comments: [{ file: 'status.txt', line: 1, body: 'not yet' }] }) }, { exit: 0 }]) };
+    const { engine, task } = await setup([{ write: { path: 'status.txt', content: 'pass\n' } }, { exit: 0 }], { verifyCommand: VERIFY, reviewer: picky, maxFixIterations: 1 });
+    const done = await waitForState(engine, task.id, 'review', 40_000);
+    expect(done.gate).toMatchObject({ review: 'changes-requested', escalated: 'changes-requested', fixIterations: 1 });
+    expect((await reviewerRuns(engine, task.id)).map((r) => r.status)).toEqual(['changes-requested', 'changes-requested']);
+  });
+
+  it('reviews exactly what would merge, in a session without the implementer’s voice', async () => {
+    // No verify: the reviewer alone. The agent leaves its file uncommitted.
+    const reviewer = {
+      profile: 'custom' as const,
+      command: scriptedAgent([
+        { run: ['sh', '-c', 'echo "token=${SWITCHYARD_NOTIFY_TOKEN:-none}"'] },
+        { if: { prompt: 'new\\.txt' }, print: JSON.stringify({ verdict: 'approve', summary: 'saw new.txt' }) },
+        { if: { notPrompt: 'new\\.txt' }, print: JSON.stringify({ verdict: 'request_changes', comments: [{ file: '-', line: 1, body: 'empty diff' }] }) },
+        { exit: 0 },
+      ]),
+    };
+    const { engine, task } = await setup([{ write: { path: 'new.txt', content: 'fresh\n' } }, { exit: 0 }], { reviewer, maxFixIterations: 0 });
+    const done = await waitForState(engine, task.id, 'review');
+    expect(done.gate.review).toBe('approved');
+    expect(git(done.worktreePath!, 'status', '--porcelain')).toBe('');
+    expect(git(done.worktreePath!, 'log', '-1', '--format=%s')).toBe('agent work: Gate task');
+    const [r] = await reviewerRuns(engine, task.id);
+    // It cannot report as the task: no notify token in its environment.
+    expect(r!.output).toContain('token=none');
+    expect(engine.store.runs(task.id).some((run) => run.sessionId === r!.sessionId)).toBe(false);
   });
 
   it('malformed output is a failed review, with the parse error, never an approval', async () => {

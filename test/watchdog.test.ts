@@ -121,6 +121,17 @@ describe('retry by hand', () => {
     await waitForState(engine, fresh.id, 'review');
   });
 
+  it('a stuck running task is stopped and started again', async () => {
+    const { engine, task } = await setup([{ print: 'run {run}' }, { hang: true }], { stuckAfterSec: 1, stuckPolicy: 'notify' });
+    await waitFor(() => engine.store.task(task.id).flags.stuck, 'the stuck flag');
+    const first = engine.store.task(task.id).sessionId;
+    const retried = await callApi<Task>(engine, 'tasks.retry', { taskId: task.id, fresh: false });
+    expect(retried.state).toBe('running');
+    expect(retried.sessionId).not.toBe(first);
+    expect(retried.flags.stuck).toBe(false);
+    expect(engine.store.runs(task.id)).toHaveLength(2);
+  });
+
   it('refuses a running task that is not stuck', async () => {
     const { engine, task } = await setup([{ hang: true }], { stuckAfterSec: null });
     await waitForState(engine, task.id, 'running');

@@ -119,6 +119,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       waiter: this.checkSessions,
       start: (taskId, opts) => this.runner.startTask(taskId, opts),
       feedback: (taskId, message) => this.supervision.feedback(taskId, message),
+      isStopping: (session) => this.runner.isStopping(session),
     });
     this.runner.setGate(this.gate);
     // ---- supervision: wiring ----

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { agentSpecSchema, type AgentSpec } from './agents';
+import { parseCommandLine } from './command-line';
 
 export const SUPERVISION_POLICIES = ['notify', 'nudge', 'restart', 'stop'] as const;
 /** notify: flag and notify; nudge: also type a nudge into the agent; restart: stop and resume it (counts as a retry); stop: stop it. */
@@ -23,7 +24,19 @@ export const FIX_PROMPT_TAIL_CHARS = 4000;
 export const taskChecksSchema = z
   .object({
     /** A command line (words and quotes, no shell), e.g. `npm test`. */
-    verifyCommand: z.string().trim().min(1).max(8192).nullable(),
+    verifyCommand: z
+      .string()
+      .trim()
+      .min(1)
+      .max(8192)
+      .superRefine((c, ctx) => {
+        try {
+          parseCommandLine(c);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: `${(err as Error).message.replace(/^the agent command/, 'the verify command')}` });
+        }
+      })
+      .nullable(),
     verifyTimeoutSec: z.number().int().min(1).max(24 * 3600),
     maxFixIterations: z.number().int().min(0).max(20),
     reviewer: agentSpecSchema.nullable(),

@@ -1,12 +1,23 @@
 /**
  * The verify gate and the fix loop. When an agent exits with 0 or reports done (or the user
- * asks), the task becomes `verifying`: the verify command runs, then the reviewer agent if one
- * is set. A failure, or a reviewer asking for changes, sends the agent back with the reason
- * while fix rounds remain; when they run out the task goes to Review marked, never merged and
- * never retried forever. Only the user moves a task on from Review.
+ * asks), the task becomes `verifying`: uncommitted work is committed, the verify command runs,
+ * then the reviewer agent if one is set. A failure, or a reviewer asking for changes, sends the
+ * agent back with the reason while fix rounds remain; when they run out the task goes to Review
+ * marked, never merged and never retried forever. Only the user moves a task on from Review.
+ *
+ * Each gate run owns the task's `verifying` state until it ends: a run that was stopped,
+ * superseded by a newer one, or outlived its engine writes nothing more.
  */
 import type { FeedbackResult } from '../../shared/contract';
-import { EMPTY_GATE, FIX_PROMPT_TAIL_CHARS, type EffectiveChecks, type GateSummary, type ReviewerRun, type VerifyRun, type VerifyTrigger } from '../../shared/checks';
+import {
+  EMPTY_GATE,
+  FIX_PROMPT_TAIL_CHARS,
+  type EffectiveChecks,
+  type GateSummary,
+  type ReviewerRun,
+  type VerifyRun,
+  type VerifyTrigger,
+} from '../../shared/checks';
 import { SwitchyardError } from '../../shared/errors';
 import type { Task, TaskState } from '../../shared/task';
 import type { EngineContext } from '../context';
@@ -16,7 +27,7 @@ import type { StartOptions } from '../tasks/runner';
 import type { ChecksStore } from './checks-store';
 import type { ChecksResolver } from './effective';
 import { runReviewer } from './reviewer-run';
-import { runVerify } from './verify-run';
+import { commitAgentWork, recordVerifyError, runVerify } from './verify-run';
 
 /** States a verify can be asked for in: the agent has finished, one way or another. */
 const VERIFIABLE: readonly TaskState[] = ['review', 'failed', 'cancelled', 'interrupted'];
@@ -30,9 +41,12 @@ export interface GateDeps {
   start: (taskId: string, opts: StartOptions) => Promise<Task>;
   /** Types feedback into a running agent. */
   feedback: (taskId: string, message: string) => Promise<FeedbackResult>;
+  /** The user asked this agent session to stop: its "done" or exit must not start a verify. */
+  isStopping: (session: string) => boolean;
 }
 
 interface Active {
+  trigger: VerifyTrigger;
   session: string | null;
   aborted: boolean;
 }
@@ -41,6 +55,7 @@ export class CheckGate {
   /** Tasks whose gate is running now, with the verify or reviewer session to stop. */
   private readonly active = new Map<string, Active>();
   private readonly pending = new Set<Promise<void>>();
+  private closed = false;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -55,14 +70,17 @@ export class CheckGate {
     const task = store.task(taskId);
     if (task.state !== 'running') return;
     const flags = { ...task.flags, needsInput: false, stuck: false };
-    let checks: EffectiveChecks | null = null;
+    let checks: EffectiveChecks;
     try {
       checks = await this.deps.checks.forTask(taskId, true);
     } catch (err) {
-      store.addNote(taskId, `checks skipped: ${(err as Error).message}`);
+      // A broken setting must not wave the work through unchecked: Review, marked.
+      const reason = `${why}; its checks could not be read: ${(err as Error).message}`;
+      this.ctx.taskChanged(store.transition(taskId, 'review', reason, { exitCode, flags, gate: { ...task.gate, verify: 'error', escalated: 'verify-failed' } }));
+      return;
     }
-    if (checks?.skipped) store.addNote(taskId, `checks skipped: ${checks.skipped}`);
-    if (!checks || (!checks.verify && !checks.reviewer)) {
+    if (checks.skipped) store.addNote(taskId, `checks skipped: ${checks.skipped}`);
+    if (!checks.verify && !checks.reviewer) {
       this.ctx.taskChanged(store.transition(taskId, 'review', why, { exitCode, flags }));
       return;
     }
@@ -76,14 +94,16 @@ export class CheckGate {
       .run(taskId, async () => {
         const { store } = this.ctx;
         const task = store.task(taskId);
-        if (task.state !== 'running') return;
+        if (task.state !== 'running' || (task.sessionId && this.deps.isStopping(task.sessionId))) return;
         const checks = await this.deps.checks.forTask(taskId, true);
         if (!checks.verify && !checks.reviewer) return;
         const flags = { ...task.flags, needsInput: false, stuck: false };
         this.ctx.taskChanged(store.transition(taskId, 'verifying', 'the agent reported done; verifying', { flags, gate: { ...task.gate, verify: null, review: null, escalated: null } }));
         this.launch(taskId, 'done');
       })
-      .catch((err: unknown) => this.ctx.store.addNote(taskId, `verify after "done" could not start: ${(err as Error).message}`));
+      .catch((err: unknown) => {
+        if (!this.closed) this.ctx.store.addNote(taskId, `verify after "done" could not start: ${(err as Error).message}`);
+      });
   }
 
   /** The user asks for a verify of a finished task. It reports; it never sends the agent back. */
@@ -103,22 +123,30 @@ export class CheckGate {
     });
   }
 
-  /** After an engine restart: a task left verifying has lost its run; stop that run, and run the gate again. */
+  /**
+   * After an engine restart: a task left verifying has lost its run. That run is stopped (its
+   * log kept), an agent that died meanwhile is recorded as ended, and the gate runs again with
+   * the trigger it had.
+   */
   async recover(): Promise<void> {
     const ptyd = this.ctx.ptyd();
+    const live = new Map((await ptyd?.list().catch(() => []))?.map((s) => [s.session, s]) ?? []);
+    const why = 'interrupted: the engine stopped during the run';
     for (const task of this.ctx.store.tasksInStates(['verifying'])) {
       if (this.active.has(task.id)) continue;
-      const why = 'interrupted: the engine stopped during the run';
-      for (const r of this.deps.runs.verifyRuns(task.id).filter((x) => x.status === 'running' && x.sessionId)) {
-        // Stopped, and what it printed kept as its log.
+      const verifies = this.deps.runs.verifyRuns(task.id);
+      for (const r of verifies.filter((x) => x.status === 'running' && x.sessionId)) {
         await ptyd?.kill(r.sessionId!).catch(() => {});
         const lines = (await ptyd?.transcript(r.sessionId!).catch(() => null))?.lines ?? [];
         this.deps.runs.endVerify(r.id, { status: 'error', exitCode: null, tail: lines.slice(-60).join('\n'), log: lines.join('\n'), logTruncated: false, error: why });
       }
       for (const r of this.deps.runs.reviewerRuns(task.id).filter((x) => x.status === 'running' && x.sessionId)) await ptyd?.kill(r.sessionId!).catch(() => {});
       this.deps.runs.closeUnfinished(task.id, why);
+      // An agent (it had reported done) that ended while no engine listened.
+      const agent = task.sessionId ? live.get(task.sessionId) : undefined;
+      if (task.sessionId && !agent?.alive) this.ctx.store.endRun(task.sessionId, agent?.exitCode ?? null, agent?.signal ?? null);
       this.ctx.store.addNote(task.id, 'the engine restarted during verify; verifying again');
-      this.launch(task.id, 'exit');
+      this.launch(task.id, verifies[verifies.length - 1]?.trigger ?? 'exit');
     }
   }
 
@@ -131,9 +159,7 @@ export class CheckGate {
     return true;
   }
 
-  private closed = false;
-
-  /** The engine is closing: runs still going are recovered by the next engine. */
+  /** The engine is closing: runs still going write nothing more; the next engine recovers them. */
   close(): void {
     this.closed = true;
   }
@@ -146,13 +172,15 @@ export class CheckGate {
   // ---- the gate ----
 
   private launch(taskId: string, trigger: VerifyTrigger): void {
-    const active: Active = { session: null, aborted: false };
+    const previous = this.active.get(taskId);
+    if (previous) previous.aborted = true;
+    const active: Active = { trigger, session: null, aborted: false };
     this.active.set(taskId, active);
-    const p = this.run(taskId, trigger, active)
-      .catch((err: unknown) => {
-        if (this.closed) return;
+    const p = this.run(taskId, active)
+      .catch(async (err: unknown) => {
+        if (!this.owns(taskId, active)) return;
         try {
-          this.finish(taskId, active, `verify could not run: ${(err as Error).message}`, { verify: 'error', escalated: 'verify-failed' });
+          await this.finish(taskId, active, `verify could not run: ${(err as Error).message}`, { verify: 'error', escalated: 'verify-failed' });
         } catch {
           // the task is gone, or the store closed: nothing left to record
         }
@@ -164,26 +192,59 @@ export class CheckGate {
     this.pending.add(p);
   }
 
-  private async run(taskId: string, trigger: VerifyTrigger, active: Active): Promise<void> {
+  /** Whether this run may still write: not superseded, and the engine is not closing. */
+  private owns(taskId: string, active: Active): boolean {
+    return !this.closed && this.active.get(taskId) === active;
+  }
+
+  private async run(taskId: string, active: Active): Promise<void> {
     const { store } = this.ctx;
+    const { trigger } = active;
     const checks = await this.deps.checks.forTask(taskId, true);
+    if (!this.owns(taskId, active)) return;
+    if (active.aborted) return this.stopped(taskId, active, {});
     const fixLoop = trigger !== 'manual' && checks.maxFixIterations > 0;
-    const env = (t: Task): Record<string, string> => this.deps.repo.commandEnv(t);
-    const onSession = (session: string): void => {
-      active.session = session;
+    const deps = {
+      ctx: this.ctx,
+      waiter: this.deps.waiter,
+      runs: this.deps.runs,
+      env: (t: Task): Record<string, string> => this.deps.repo.commandEnv(t),
+      onSession: (session: string): void => {
+        active.session = session;
+      },
+      aborted: (): boolean => active.aborted || !this.owns(taskId, active),
     };
+    const attempt = store.task(taskId).gate.fixIterations + 1;
+
+    // What is checked is exactly what would merge: the agent's leftovers are committed first.
+    let agentWork: string | null;
+    try {
+      agentWork = await commitAgentWork(this.ctx, store.task(taskId));
+    } catch (err) {
+      if (!this.owns(taskId, active)) return;
+      const error = `could not commit the agent's work before checking it: ${(err as Error).message}`;
+      if (checks.verify) recordVerifyError(deps, store.task(taskId), checks.verify.display, attempt, trigger, error);
+      return this.finish(taskId, active, error, { verify: 'error', escalated: 'verify-failed' });
+    }
+    if (!this.owns(taskId, active)) return;
+    if (active.aborted) return this.stopped(taskId, active, {});
 
     if (checks.verify) {
       this.patchGate(taskId, { verify: 'running' });
-      const task = store.task(taskId);
-      const v = await runVerify({ ctx: this.ctx, waiter: this.deps.waiter, runs: this.deps.runs, env, onSession }, task, checks.verify, task.gate.fixIterations + 1, trigger);
+      const v = await runVerify(deps, store.task(taskId), checks.verify, attempt, trigger, agentWork);
       active.session = null;
+      if (!this.owns(taskId, active)) return;
       store.addNote(taskId, verifyNote(v));
       if (active.aborted) return this.stopped(taskId, active, { verify: v.status });
       if (v.status !== 'passed') {
-        if (fixLoop && store.task(taskId).gate.fixIterations < checks.maxFixIterations) return this.sendBack(taskId, active, fixPrompt(v, store.task(taskId).gate.fixIterations + 1, checks.maxFixIterations), `verify ${v.status}`, { verify: v.status });
-        const rounds = store.task(taskId).gate.fixIterations;
-        const why = trigger === 'manual' ? `verify ${v.status}: ${v.command}` : `verify still ${v.status} after ${rounds} fix round${rounds === 1 ? '' : 's'}: ${v.command}`;
+        // A command that cannot run is a setting to fix, not something the agent can fix.
+        const fixable = v.status === 'failed' || v.status === 'timeout';
+        const used = store.task(taskId).gate.fixIterations;
+        if (fixLoop && fixable && used < checks.maxFixIterations) {
+          return this.sendBack(taskId, active, fixPrompt(v, used + 1, checks.maxFixIterations), `verify ${v.status}`, { verify: v.status });
+        }
+        const why =
+          trigger === 'manual' || !fixable ? `verify ${v.status}: ${v.command}${v.error ? ` — ${v.error}` : ''}` : `verify still ${v.status} after ${used} fix round${used === 1 ? '' : 's'}: ${v.command}`;
         return this.finish(taskId, active, why, { verify: v.status, escalated: 'verify-failed' });
       }
       this.patchGate(taskId, { verify: 'passed' });
@@ -191,15 +252,16 @@ export class CheckGate {
 
     if (checks.reviewer) {
       this.patchGate(taskId, { review: 'running' });
-      const task = store.task(taskId);
-      const r = await runReviewer({ ctx: this.ctx, waiter: this.deps.waiter, runs: this.deps.runs, env, onSession }, task, checks.reviewer.agent, checks.acceptanceCriteria, task.gate.fixIterations + 1);
+      const r = await runReviewer(deps, store.task(taskId), checks.reviewer.agent, checks.acceptanceCriteria, attempt);
       active.session = null;
+      if (!this.owns(taskId, active)) return;
       store.addNote(taskId, reviewerNote(r));
       if (active.aborted) return this.stopped(taskId, active, { review: r.status });
       if (r.status === 'approved') return this.finish(taskId, active, `${checks.verify ? 'verify passed; ' : ''}the reviewer approved`, { review: 'approved' });
       if (r.status === 'changes-requested') {
-        if (fixLoop && store.task(taskId).gate.fixIterations < checks.maxFixIterations) {
-          return this.sendBack(taskId, active, reviewFeedback(r, store.task(taskId).gate.fixIterations + 1, checks.maxFixIterations), 'the reviewer requested changes', { review: 'changes-requested' });
+        const used = store.task(taskId).gate.fixIterations;
+        if (fixLoop && used < checks.maxFixIterations) {
+          return this.sendBack(taskId, active, reviewFeedback(r, used + 1, checks.maxFixIterations), 'the reviewer requested changes', { review: 'changes-requested' });
         }
         return this.finish(taskId, active, 'the reviewer requested changes; fix rounds are used up', { review: 'changes-requested', escalated: 'changes-requested' });
       }
@@ -209,16 +271,28 @@ export class CheckGate {
     return this.finish(taskId, active, trigger === 'manual' ? 'verify passed' : 'verify passed; ready for review', {});
   }
 
-  /** Ends the gate in Review with `why`, as long as the task is still ours. */
-  private finish(taskId: string, active: Active, why: string, patch: Partial<GateSummary>): void {
+  /**
+   * Ends the gate in Review with `why`. An agent still up (it reported done) is stopped first,
+   * so the work that was checked cannot change under the reviewer's eyes.
+   */
+  private async finish(taskId: string, active: Active, why: string, patch: Partial<GateSummary>): Promise<void> {
+    if (!this.owns(taskId, active)) return;
     if (active.aborted) return this.stopped(taskId, active, patch);
     const { store } = this.ctx;
     const task = store.task(taskId);
     if (task.state !== 'verifying') return;
-    this.ctx.taskChanged(store.transition(taskId, 'review', why, { gate: { ...task.gate, ...patch } }));
+    if (this.agentAlive(task)) {
+      await this.ctx.ptyd()?.kill(task.sessionId!).catch(() => {});
+      store.addNote(taskId, 'stopped the agent (it had reported done), so the checked work stays as it was checked');
+      if (!this.owns(taskId, active)) return;
+    }
+    const now = store.task(taskId);
+    if (now.state !== 'verifying') return;
+    this.ctx.taskChanged(store.transition(taskId, 'review', why, { gate: { ...now.gate, ...patch } }));
   }
 
-  private stopped(taskId: string, _active: Active, patch: Partial<GateSummary>): void {
+  private stopped(taskId: string, active: Active, patch: Partial<GateSummary>): void {
+    if (!this.owns(taskId, active)) return;
     const { store } = this.ctx;
     const task = store.task(taskId);
     if (task.state !== 'verifying') return;
@@ -233,18 +307,28 @@ export class CheckGate {
     const round = task.gate.fixIterations + 1;
     const gate: GateSummary = { ...task.gate, ...patch, fixIterations: round };
     const reason = `${what}: sent back to the agent to fix (round ${round})`;
-    const agentAlive = store.runs(taskId).some((r) => r.endedAt === null && r.sessionId === task.sessionId);
-    if (agentAlive) {
+    // The round is the gate's last act: the agent's next exit or "done" starts a new run.
+    this.active.delete(taskId);
+    if (this.agentAlive(task)) {
       this.ctx.taskChanged(store.transition(taskId, 'running', reason, { gate }));
-      await this.deps.feedback(taskId, prompt);
+      await this.deps.feedback(taskId, prompt).catch((err: unknown) => store.addNote(taskId, `the fix prompt could not be typed into the agent: ${(err as Error).message}`));
       return;
     }
     this.ctx.taskChanged(store.patchTask(taskId, { gate }));
+    store.addMessage(taskId, 'feedback', prompt);
     try {
       await this.deps.start(taskId, { prompt, resume: true, reason, automatic: true });
     } catch (err) {
-      this.finish(taskId, active, `${what}, and the agent could not be started again: ${(err as Error).message}`, { escalated: 'verify-failed' });
+      const now = store.task(taskId);
+      if (now.state === 'verifying') {
+        this.ctx.taskChanged(store.transition(taskId, 'review', `${what}, and the agent could not be started again: ${(err as Error).message}`, { gate: { ...now.gate, escalated: 'verify-failed' } }));
+      }
     }
+  }
+
+  /** The task's agent session is still running (it reported done rather than exiting). */
+  private agentAlive(task: Task): boolean {
+    return task.sessionId !== null && this.ctx.store.runs(task.id).some((r) => r.endedAt === null && r.sessionId === task.sessionId);
   }
 
   private patchGate(taskId: string, patch: Partial<GateSummary>): void {
@@ -271,7 +355,7 @@ function reviewerNote(r: ReviewerRun): string {
 
 /** What the agent is told when verify fails: the command, how it ended, and the tail of its output. */
 export function fixPrompt(v: VerifyRun, round: number, max: number): string {
-  const how = v.status === 'timeout' ? `timed out` : v.status === 'error' ? `could not run (${v.error ?? 'unknown error'})` : `failed with exit code ${v.exitCode ?? 'unknown'}`;
+  const how = v.status === 'timeout' ? `timed out` : `failed with exit code ${v.exitCode ?? 'unknown'}`;
   const tail = v.tail.length > FIX_PROMPT_TAIL_CHARS ? `…${v.tail.slice(v.tail.length - FIX_PROMPT_TAIL_CHARS + 1)}` : v.tail;
   return [
     `The verify command \`${v.command}\` ${how} on your work (fix round ${round} of ${max}).`,

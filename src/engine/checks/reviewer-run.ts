@@ -27,6 +27,7 @@ export interface ReviewerDeps {
   runs: ChecksStore;
   env: (task: Task) => Record<string, string>;
   onSession: (session: string) => void;
+  aborted: () => boolean;
 }
 
 export async function runReviewer(d: ReviewerDeps, task: Task, agent: AgentSpec, acceptanceCriteria: string, attempt: number): Promise<ReviewerRun> {
@@ -39,11 +40,13 @@ export async function runReviewer(d: ReviewerDeps, task: Task, agent: AgentSpec,
     const project = ctx.store.project(task.projectId);
     const profile = ctx.agents.requireProfile(agent, project.path);
     const { diff, truncated, files } = await diffForReview(worktree, task.baseBranch);
-    const prompt = reviewerPrompt({ title: task.title, prompt: task.prompt, acceptanceCriteria, diff, diffTruncated: truncated, files });
+    const endMarker = `(Switchyard review request ${newId(10)}: the schema is schemas/review-verdict.schema.json)`;
+    const prompt = reviewerPrompt({ title: task.title, prompt: task.prompt, acceptanceCriteria, diff, diffTruncated: truncated, files, endMarker });
     const env = d.env(task);
     const launch = buildLaunch(agent, prompt, worktree, env, { profile, nonInteractive: true });
     const session = `${task.id}-rv${newId(5)}`;
     const before = await worktreeState(worktree);
+    if (d.aborted()) throw new SwitchyardError('bad-state', 'stopped by the user before it ran');
     runs.setReviewerSession(id, session);
     d.onSession(session);
     const r = await runTaskCommand(ctx, d.waiter, {
@@ -54,23 +57,22 @@ export async function runReviewer(d: ReviewerDeps, task: Task, agent: AgentSpec,
       argv: [launch.file, ...launch.args],
       env: { ...env, ...launch.env },
       timeoutMs: REVIEWER_TIMEOUT_SEC * 1000,
+      aborted: d.aborted,
     });
     const output = r.lines.join('\n');
     const after = await worktreeState(worktree);
     // A reviewer that edits the work has implemented, not reviewed: its verdict does not count.
     if (after.head !== before.head || after.dirty.some((f) => !before.dirty.includes(f))) {
-      const changed = after.head !== before.head ? 'committed to the branch' : `changed ${after.dirty.filter((f) => !before.dirty.includes(f)).slice(0, 5).join(', ')}`;
+      const changed = after.head !== before.head ? `committed to the branch (now at ${after.head.slice(0, 10)}; it was at ${before.head.slice(0, 10)})` : `changed ${after.dirty.filter((f) => !before.dirty.includes(f)).slice(0, 5).join(', ')}`;
       runs.endReviewer(id, { status: 'invalid', verdict: null, error: `the reviewer ${changed} in the worktree; a reviewer must not edit the work, so its verdict does not count`, output });
     } else if (r.timedOut) runs.endReviewer(id, { status: 'error', verdict: null, error: `the reviewer timed out after ${REVIEWER_TIMEOUT_SEC}s`, output });
-    else {
-      const parsed = parseVerdict(output);
-      if (!parsed.ok) {
-        const exited = r.code === 0 ? '' : ` (it exited with code ${r.code ?? 'unknown'})`;
-        runs.endReviewer(id, { status: 'invalid', verdict: null, error: `${parsed.error}${exited}`, output });
-      } else {
-        const status = parsed.verdict.verdict === 'approve' ? 'approved' : 'changes-requested';
-        runs.endReviewer(id, { status, verdict: parsed.verdict, error: null, output });
-      }
+    else if (r.code !== 0) {
+      // A reviewer that crashed has not reviewed, whatever it printed before.
+      runs.endReviewer(id, { status: 'error', verdict: null, error: `the reviewer exited with ${r.code === null ? 'no exit code (the terminal daemon went away)' : `code ${r.code}`}`, output });
+    } else {
+      const parsed = parseVerdict(output, endMarker);
+      if (!parsed.ok) runs.endReviewer(id, { status: 'invalid', verdict: null, error: parsed.error, output });
+      else runs.endReviewer(id, { status: parsed.verdict.verdict === 'approve' ? 'approved' : 'changes-requested', verdict: parsed.verdict, error: null, output });
     }
   } catch (err) {
     runs.endReviewer(id, { status: 'error', verdict: null, error: `the reviewer could not run: ${(err as Error).message}`, output: '' });

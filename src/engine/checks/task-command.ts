@@ -17,6 +17,8 @@ export interface TaskCommand {
   timeoutMs: number;
   /** The most output lines kept (older ones are dropped). */
   maxLines?: number;
+  /** Asked right after the spawn: a stop that came while it was starting kills it at once. */
+  aborted?: () => boolean;
 }
 
 export interface TaskCommandResult {
@@ -52,6 +54,7 @@ export async function runTaskCommand(ctx: EngineContext, waiter: SessionWaiter, 
   }
   ctx.store.addTerminal({ sessionId: session, taskId: task.id, kind: cmd.kind, title: cmd.title });
   ctx.emit({ type: 'terminal', taskId: task.id, session, state: 'started', exitCode: null, signal: null });
+  if (cmd.aborted?.()) void ptyd.kill(session).catch(() => {});
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -61,6 +64,8 @@ export async function runTaskCommand(ctx: EngineContext, waiter: SessionWaiter, 
   const exit = await exited;
   clearTimeout(timer);
   const endedAt = Date.now();
+  // Whatever it left running (a test server, a watcher) goes with it, so the next run finds its ports free.
+  await ptyd.kill(session).catch(() => {});
   ctx.emit({ type: 'terminal', taskId: task.id, session, state: 'exited', exitCode: exit.exitCode, signal: exit.signal });
   const transcript = await ptyd.transcript(session, cmd.maxLines ?? 20_000).catch(() => ({ lines: [] as string[], truncated: false }));
   const code = exit.exitCode ?? (exit.signal ? 128 + exit.signal : null);

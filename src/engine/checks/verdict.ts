@@ -9,9 +9,16 @@ const EXAMPLE_SUMMARY = '…';
 
 export type VerdictParse = { ok: true; verdict: ReviewVerdict } | { ok: false; error: string };
 
-export function parseVerdict(output: string): VerdictParse {
+/**
+ * `endMarker`: the prompt's last line. An agent that echoes its prompt prints the diff (which the
+ * implementer wrote, and could plant a verdict in) before it; only what comes after the last
+ * echo can be the reviewer's own answer.
+ */
+export function parseVerdict(output: string, endMarker?: string): VerdictParse {
+  const echoEnd = endMarker ? output.lastIndexOf(endMarker) : -1;
+  const answer = echoEnd >= 0 ? output.slice(echoEnd + endMarker!.length) : output;
   // The prompt's own examples (summary "…") are skipped, should an agent echo its prompt.
-  const candidates = jsonObjects(output).filter(
+  const candidates = jsonObjects(answer).filter(
     (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && 'verdict' in v && (v as { summary?: unknown }).summary !== EXAMPLE_SUMMARY,
   );
   if (candidates.length === 0) {
@@ -67,7 +74,7 @@ function matchingBrace(text: string, start: number): number {
 }
 
 /** What the reviewer is asked: the task, what done means, the diff, and the answer's schema. */
-export function reviewerPrompt(p: { title: string; prompt: string; acceptanceCriteria: string; diff: string; diffTruncated: boolean; files: string[] }): string {
+export function reviewerPrompt(p: { title: string; prompt: string; acceptanceCriteria: string; diff: string; diffTruncated: boolean; files: string[]; endMarker: string }): string {
   return [
     'You are reviewing a change another coding agent made. Do not edit any files; read, then answer.',
     '',
@@ -90,5 +97,6 @@ export function reviewerPrompt(p: { title: string; prompt: string; acceptanceCri
     '{"verdict": "approve", "summary": "…"}',
     'or, to request changes, with at least one comment on a file and line of the new version:',
     '{"verdict": "request_changes", "summary": "…", "comments": [{"file": "src/a.ts", "line": 12, "body": "what to change and why"}]}',
+    p.endMarker,
   ].join('\n');
 }

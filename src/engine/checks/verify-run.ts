@@ -1,7 +1,7 @@
 /**
- * One run of the verify command: uncommitted work is committed first (an "agent work" commit),
- * so what is verified is exactly what would merge; then the command runs in the worktree in its
- * own terminal, with a timeout. Pass, fail, exit code, duration and the log are recorded.
+ * One run of the verify command, in the worktree in its own terminal, with a timeout. Pass,
+ * fail, exit code, duration and the log are recorded. `commitAgentWork` comes first (the gate
+ * calls it before verify and the reviewer), so what is checked is exactly what would merge.
  */
 import type { EffectiveChecks, VerifyRun, VerifyTrigger } from '../../shared/checks';
 import type { Task } from '../../shared/task';
@@ -23,21 +23,42 @@ export interface VerifyDeps {
   waiter: SessionWaiter;
   runs: ChecksStore;
   env: (task: Task) => Record<string, string>;
-  /** Called with the session once it runs, so a stop can kill it. */
+  /** Called with the session before it is spawned, so a stop can kill it. */
   onSession: (session: string) => void;
+  /** The user stopped the task: do not start, or stop at once. */
+  aborted: () => boolean;
 }
 
-export async function runVerify(d: VerifyDeps, task: Task, verify: NonNullable<EffectiveChecks['verify']>, attempt: number, trigger: VerifyTrigger): Promise<VerifyRun> {
+/** Commits whatever the agent left uncommitted as "agent work: <title>"; the commit, or null if there was nothing. */
+export async function commitAgentWork(ctx: EngineContext, task: Task): Promise<string | null> {
+  const worktree = task.worktreePath!;
+  const pending = await uncommittedFiles(worktree);
+  if (pending.length === 0) return null;
+  const sha = await commitAll(worktree, `agent work: ${task.title}`);
+  ctx.store.addNote(task.id, `committed ${pending.length} uncommitted file${pending.length === 1 ? '' : 's'} as "agent work: ${task.title}" (${sha.slice(0, 10)}) before checking it`);
+  return sha;
+}
+
+/** A verify that could not even start (its work could not be committed), recorded as an attempt. */
+export function recordVerifyError(d: Pick<VerifyDeps, 'runs'>, task: Task, command: string, attempt: number, trigger: VerifyTrigger, error: string): VerifyRun {
+  const id = d.runs.startVerify({ taskId: task.id, attempt, trigger, command, commit: null, agentWorkCommit: null });
+  d.runs.endVerify(id, { status: 'error', exitCode: null, tail: '', log: '', logTruncated: false, error });
+  return d.runs.verifyRuns(task.id).find((r) => r.id === id)!;
+}
+
+export async function runVerify(
+  d: VerifyDeps,
+  task: Task,
+  verify: NonNullable<EffectiveChecks['verify']>,
+  attempt: number,
+  trigger: VerifyTrigger,
+  agentWorkCommit: string | null,
+): Promise<VerifyRun> {
   const { ctx, runs } = d;
   const worktree = task.worktreePath!;
-  let agentWorkCommit: string | null = null;
-  const pending = await uncommittedFiles(worktree);
-  if (pending.length > 0) {
-    agentWorkCommit = await commitAll(worktree, `agent work: ${task.title}`);
-    ctx.store.addNote(task.id, `committed ${pending.length} uncommitted file${pending.length === 1 ? '' : 's'} as "agent work: ${task.title}" (${agentWorkCommit.slice(0, 10)}) before verify`);
-  }
   const commit = await gitLine(['rev-parse', 'HEAD'], { cwd: worktree });
   const id = runs.startVerify({ taskId: task.id, attempt, trigger, command: verify.display, commit, agentWorkCommit });
+  const done = (): VerifyRun => runs.verifyRuns(task.id).find((r) => r.id === id)!;
   const env = d.env(task);
   let argv: string[];
   try {
@@ -45,7 +66,11 @@ export async function runVerify(d: VerifyDeps, task: Task, verify: NonNullable<E
   } catch (err) {
     const error = (err as Error).message.replace(/the agent command/, 'the verify command');
     runs.endVerify(id, { status: 'error', exitCode: null, tail: '', log: '', logTruncated: false, error });
-    return runs.verifyRuns(task.id).find((r) => r.id === id)!;
+    return done();
+  }
+  if (d.aborted()) {
+    runs.endVerify(id, { status: 'error', exitCode: null, tail: '', log: '', logTruncated: false, error: 'stopped by the user before it ran' });
+    return done();
   }
   const session = `${task.id}-vf${newId(5)}`;
   runs.setVerifySession(id, session);
@@ -59,6 +84,7 @@ export async function runVerify(d: VerifyDeps, task: Task, verify: NonNullable<E
       argv,
       env,
       timeoutMs: verify.timeoutSec * 1000,
+      aborted: d.aborted,
     });
     const status = r.timedOut ? 'timeout' : r.code === 0 ? 'passed' : 'failed';
     const error = r.timedOut ? `timed out after ${verify.timeoutSec}s; its processes were stopped` : r.code === null ? 'the terminal daemon went away during verify' : null;
@@ -66,5 +92,5 @@ export async function runVerify(d: VerifyDeps, task: Task, verify: NonNullable<E
   } catch (err) {
     runs.endVerify(id, { status: 'error', exitCode: null, tail: '', log: '', logTruncated: false, error: `could not run the verify command: ${(err as Error).message}` });
   }
-  return runs.verifyRuns(task.id).find((r) => r.id === id)!;
+  return done();
 }

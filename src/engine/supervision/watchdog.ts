@@ -83,7 +83,8 @@ export class Watchdog {
 
     if (checks.budgetSec !== null && !task.flags.overBudget && !this.dismissed.overBudget.has(task.id)) {
       const used = this.ctx.store.runs(task.id).reduce((sum, r) => sum + ((r.endedAt ?? now) - r.startedAt), 0);
-      if (used > checks.budgetSec * 1000) await this.overBudget(task, checks, used);
+      const fresh = this.ctx.store.task(task.id);
+      if (used > checks.budgetSec * 1000 && fresh.state === 'running' && fresh.sessionId === task.sessionId) await this.overBudget(fresh, checks, used);
     }
 
     if (checks.stuckAfterSec === null) return;
@@ -154,6 +155,18 @@ export class Watchdog {
   }
 
   private async apply(task: Task, policy: SupervisionPolicy, checks: EffectiveChecks, what: string, nudge: string): Promise<void> {
+    const { store } = this.ctx;
+    // The agent may have moved on (finished, been stopped) while this tick looked at it.
+    const now = store.task(task.id);
+    if (now.state !== 'running' || now.sessionId !== task.sessionId) return;
+    try {
+      await this.act(now, policy, checks, what, nudge);
+    } catch (err) {
+      store.addNote(task.id, `supervision: the ${policy} policy failed (${what}): ${(err as Error).message}`);
+    }
+  }
+
+  private async act(task: Task, policy: SupervisionPolicy, checks: EffectiveChecks, what: string, nudge: string): Promise<void> {
     const { store } = this.ctx;
     switch (policy) {
       case 'notify':

@@ -67,6 +67,11 @@ export class TaskRunner {
     private readonly repo?: RepoSetup,
   ) {}
 
+  /** Whether a stop was asked for this session (its exit, or a "done" racing it, must not start a verify). */
+  isStopping(session: string): boolean {
+    return this.stopping.has(session);
+  }
+
   setGate(gate: GateHooks): void {
     this.gate = gate;
   }
@@ -215,7 +220,7 @@ export class TaskRunner {
         const alive = task.sessionId !== null && this.ctx.store.runs(taskId).some((r) => r.sessionId === task.sessionId && r.endedAt === null);
         if (alive) await this.ctx.requirePtyd().kill(task.sessionId!).catch(() => {});
         if (await this.gate?.abort(taskId)) return this.ctx.store.task(taskId);
-        return this.ctx.taskChanged(this.ctx.store.transition(taskId, 'cancelled', 'stopped by the user during verify'));
+        return this.ctx.taskChanged(this.ctx.store.transition(taskId, opts.to ?? 'cancelled', opts.reason ?? 'stopped by the user during verify'));
       }
       if (!LIVE_STATES.includes(task.state) || !task.sessionId) {
         throw new SwitchyardError('bad-state', 'the task has no running agent to stop');
