@@ -101,6 +101,18 @@ test('a task that runs out of fix rounds lands in Review marked "verify failed",
     await expect(log).toContainText(`still broken ${attempt}`);
   }
   await screenshot(page, 'verify-gate-escalated-checks');
+
+  // Beside the diff, the strip shows the latest verify, failed, with its whole log.
+  await page.getByRole('tab', { name: 'Changes' }).click();
+  const strip = page.getByTestId('review-checks');
+  await expect(strip).toHaveAttribute('open', '');
+  const latest = strip.locator('[data-testid="verify-run"][data-attempt="3"]');
+  await latest.getByRole('button', { name: 'Full log of verify #3' }).click();
+  await expect(latest.getByTestId('verify-log')).toContainText('still broken 3');
+
+  // Merging it is still the user's call, but not a silent one.
+  await page.getByRole('button', { name: /Merge into/ }).click();
+  await expect(page.getByTestId('merge-gate-warning')).toContainText('did not pass its verify command');
 });
 
 test('Retry… starts a failed task again in its worktree, with the agent it had', async ({ page, cockpit }) => {

@@ -134,6 +134,15 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
       )}
       {step.kind === 'preview' && (
         <div className="merge-preview">
+          {task.gate.escalated && (
+            <p className="form-error" role="alert" data-testid="merge-gate-warning">
+              {task.gate.escalated === 'verify-failed'
+                ? 'This work did not pass its verify command. Merge only if you have checked it yourself.'
+                : task.gate.escalated === 'changes-requested'
+                  ? 'The reviewer agent still asks for changes to this work.'
+                  : 'The reviewer agent’s review failed; this work has not been reviewed by it.'}
+            </p>
+          )}
           <div className="field-grid">
             <label className="field">
               <span>Into</span>
