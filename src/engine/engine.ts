@@ -11,6 +11,7 @@ import type { Branches, CleanupResult, EngineEvent, Handlers, MergeResult, Parse
 import type { FileContents, TaskDiff } from '../shared/diff';
 import { SwitchyardError } from '../shared/errors';
 import type { Project, Task, TaskState } from '../shared/task';
+import type { Plan } from '../shared/plan';
 import type { EngineContext, EngineOptions } from './context';
 import { currentBranch, inspectRepository, listBranches } from './git/repository';
 import { newId } from './ids';
@@ -38,6 +39,9 @@ import { ChecksResolver } from './checks/effective';
 import { buildTimeline } from './checks/timeline';
 import { SessionWaiter } from './tasks/session-waiter';
 import { retryTask } from './tasks/retry';
+import { Plans } from './plans/plans';
+import { PlanRunner } from './plans/plan-runner';
+import { MergeTrain } from './plans/merge-train';
 
 export type { EngineOptions } from './context';
 
@@ -67,6 +71,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly checkRuns: ChecksStore;
   /** Verify and reviewer sessions being waited for. */
   private readonly checkSessions = new SessionWaiter();
+  /** Plans: import, edit, start; the scheduler; the merge train. */
+  readonly plans: Plans;
+  readonly planRunner: PlanRunner;
+  readonly mergeTrain: MergeTrain;
 
   private constructor(private readonly options: EngineOptions) {
     super();
@@ -136,6 +144,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     // ---- attempts: wiring ----
     this.attempts = new Attempts(this.ctx, { runner: this.runner, mergeFlow: this.mergeFlow, manager: this.manager });
     this.on('event', (e) => this.attempts.onEvent(e));
+    // ---- plans: wiring ----
+    this.plans = new Plans(this.ctx, this.runner, () => this.planRunner.schedule());
+    this.planRunner = new PlanRunner(this.ctx, this.plans.store, this.runner);
+    this.mergeTrain = new MergeTrain(this.ctx, this.plans.store, { waiter: this.checkSessions, repo: this.repoSetup });
+    this.on('event', (e) => {
+      this.planRunner.onEvent(e);
+      this.mergeTrain.onEvent(e);
+    });
     // Running agents' cards show their `+/-` as the work grows; measured only for agents
     // that printed something since last time, so idle agents cost no git work.
     this.diffStatTimer = setInterval(() => void this.measureRunning(), 30_000);
@@ -202,6 +218,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       await engine.mergeFlow.reconcileMerging();
       // Tasks left verifying by the last engine run their checks again.
       await engine.gate.recover();
+      engine.planRunner.schedule();
     } catch (err) {
       await engine.supervision.close();
       engine.store.close();
@@ -377,6 +394,16 @@ export class Engine extends EventEmitter<EngineEvents> {
         return this.checkRuns.reviewerRuns(i.taskId);
       },
       'tasks.retry': (i) => retryTask(this.ctx, this.runner, i.taskId, i.fresh, i.agent),
+      // ---- plans ----
+      'plans.list': async (i) => this.plans.list(i.projectId),
+      'plans.get': async (i) => this.plans.get(i.planId),
+      'plans.import': (i) => this.emitPlan(this.plans.importText(i.projectId, i.text, i.file)),
+      'plans.export': async (i) => this.plans.exportText(i.planId, i.format),
+      'plans.update': (i) => this.emitPlan(Promise.resolve(this.plans.update(i.planId, i.version, i.plan))),
+      'plans.start': async (i) => this.emitPlan(Promise.resolve({ plan: this.plans.start(i.planId, { autoMerge: i.autoMerge }) })).then((v) => v.plan),
+      'plans.pause': async (i) => this.emitPlan(Promise.resolve({ plan: this.plans.pause(i.planId) })).then((v) => v.plan),
+      'plans.stop': async (i) => this.emitPlan(this.plans.stop(i.planId).then((plan) => ({ plan }))).then((v) => v.plan),
+      'plans.mergeTask': (i) => this.mergeTrain.merge(i.taskId),
       'tasks.timeline': async (i) =>
         buildTimeline({
           events: this.store.events(i.taskId),
@@ -395,6 +422,13 @@ export class Engine extends EventEmitter<EngineEvents> {
         return openInEditor(task.worktreePath, this.settings(), { openTerminal: (file, args, title) => this.shells.open(i.taskId, { file, args, title }) }, i.editor);
       },
     };
+  }
+
+  /** Tells every UI a plan changed, and passes the result on. */
+  private async emitPlan<T extends { plan: Plan }>(p: Promise<T>): Promise<T> {
+    const v = await p;
+    this.emit('event', { type: 'plan', plan: v.plan });
+    return v;
   }
 
   /** Runs the automatic clean-up now (as its timer does), as of `now`; returns the tasks cleaned up. */
@@ -438,6 +472,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     // Attempts being closed after a merge finish first: they write to the store.
     await this.attempts.idle().catch(() => {});
     this.gate.close();
+    this.planRunner.close();
+    this.mergeTrain.close();
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
     await this.supervision.close();
     const client = this.ptyd;

@@ -30,6 +30,7 @@ export function defaultSettings(dataDir: string): Settings {
     budgetSec: null,
     budgetPolicy: 'stop',
     autoRetryLimit: 1,
+    maxParallelAgents: 4,
   };
 }
 

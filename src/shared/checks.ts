@@ -52,7 +52,7 @@ export const taskChecksSchema = z
 export type TaskChecks = z.infer<typeof taskChecksSchema>;
 
 /** Where an effective value came from. */
-export type CheckSource = 'task' | 'repository' | 'default';
+export type CheckSource = 'task' | 'plan' | 'repository' | 'default';
 
 /** What applies to a task once its settings, its repository's and the global ones are merged. */
 export interface EffectiveChecks {
@@ -85,8 +85,11 @@ export interface GateSummary {
   fixIterations: number;
   /** Automatic restarts by supervision since the user last started the task. */
   autoRetries: number;
-  /** The gate gave up: verify still failing, or changes still requested, when the fix rounds ran out. */
-  escalated: 'verify-failed' | 'changes-requested' | 'review-invalid' | null;
+  /**
+   * The gate gave up: verify still failing, or changes still requested, when the fix rounds ran
+   * out; or the plan's verify failed on the merge candidate (the merge train).
+   */
+  escalated: 'verify-failed' | 'changes-requested' | 'review-invalid' | 'candidate-failed' | null;
 }
 
 export const EMPTY_GATE: GateSummary = { verify: null, review: null, fixIterations: 0, autoRetries: 0, escalated: null };

@@ -9,6 +9,7 @@ import type { ChangedFile, CommitInfo, FileContents, ReviewComment, TaskDiff } f
 import type { Project, Run, Task, TaskEvent, TaskMessage, TerminalInfo } from './task';
 import { agentOverridesSchema, agentSpecSchema, type AgentList, type AgentOverridesView } from './agents';
 import type { ErrorPayload } from './errors';
+import type { Plan } from './plan';
 import { taskChecksSchema, type EffectiveChecks, type ReviewerRun, type TimelineEntry, type VerifyRun, SUPERVISION_POLICIES, type SupervisionPolicy } from './checks';
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
@@ -71,6 +72,8 @@ export interface Settings {
   budgetPolicy: SupervisionPolicy;
   /** Automatic restarts per task (the "restart" policy). */
   autoRetryLimit: number;
+  /** Plan tasks running at once across all plans (each plan has its own cap too). */
+  maxParallelAgents: number;
 }
 
 export const settingsPatchSchema = z
@@ -90,6 +93,7 @@ export const settingsPatchSchema = z
     budgetSec: z.number().int().min(1).max(30 * 24 * 3600).nullable(),
     budgetPolicy: z.enum(SUPERVISION_POLICIES),
     autoRetryLimit: z.number().int().min(0).max(20),
+    maxParallelAgents: z.number().int().min(1).max(64),
   })
   .partial()
   .strict();
@@ -292,6 +296,20 @@ export const API = {
   'tasks.retry': call<Task>()(z.object({ taskId: id, fresh: z.boolean(), agent: agentSpecSchema.optional() }).strict()),
   /** States, runs, verify attempts, reviewer verdicts, feedback and merges, oldest first. */
   'tasks.timeline': call<TimelineEntry[]>()(taskRef),
+  // ---- plans ----
+  'plans.list': call<Plan[]>()(z.object({ projectId: id.optional() }).strict()),
+  /** The plan and its tasks, in plan order. */
+  'plans.get': call<PlanView>()(z.object({ planId: id }).strict()),
+  /** A plan file's text (JSON or YAML), validated before anything is created; the plan starts as a draft. */
+  'plans.import': call<PlanView>()(z.object({ projectId: id, text: z.string().min(1).max(5_000_000), file: z.string().max(4096).optional() }).strict()),
+  'plans.export': call<string>()(z.object({ planId: id, format: z.enum(['yaml', 'json']) }).strict()),
+  /** Replaces the plan's definition if it is still at `version` (compare-and-set). */
+  'plans.update': call<PlanView>()(z.object({ planId: id, version: z.number().int().min(1), plan: z.unknown() }).strict()),
+  'plans.start': call<Plan>()(z.object({ planId: id, autoMerge: z.boolean().optional() }).strict()),
+  'plans.pause': call<Plan>()(z.object({ planId: id }).strict()),
+  'plans.stop': call<Plan>()(z.object({ planId: id }).strict()),
+  /** Merges a plan task into its integration branch through the merge train (candidate first). */
+  'plans.mergeTask': call<TrainResult>()(taskRef),
   // ---- board and task management ----
   'tasks.update': call<Task>()(
     z
@@ -412,10 +430,24 @@ export interface RepoConfigView {
   error: string | null;
 }
 
+// ---- plans (types) ----
+export interface PlanView {
+  plan: Plan;
+  tasks: Task[];
+}
+
+export type TrainResult =
+  | { status: 'merged'; commit: string }
+  | { status: 'conflict'; files: string[] }
+  | { status: 'candidate-failed'; tail: string }
+  | { status: 'refused'; reason: string };
+
 /** Events the engine pushes to every connected UI. */
 export type EngineEvent =
   | { type: 'task'; task: Task }
   | { type: 'project'; project: Project }
+  /** A plan was created, edited, started, paused, stopped or finished. */
+  | { type: 'plan'; plan: Plan }
   /** A task's terminal session started or ended. */
   | { type: 'terminal'; taskId: string; session: string; state: 'started' | 'exited'; exitCode: number | null; signal: number | null }
   /**

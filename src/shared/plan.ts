@@ -7,7 +7,7 @@
  * it), no invalid glob.
  */
 import { z } from 'zod';
-import { agentSpecSchema, profileIdSchema } from './agents';
+import { agentSpecSchema, profileIdSchema, type AgentSpec } from './agents';
 import { globError } from './globs';
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -61,6 +61,44 @@ export const planFileSchema = z.strictObject({
 export type PlanFile = z.output<typeof planFileSchema>;
 export type PlanFileInput = z.input<typeof planFileSchema>;
 export type PlanTaskSpec = z.output<typeof planTaskSchema>;
+
+export const PLAN_STATUSES = ['draft', 'running', 'paused', 'stopped', 'done'] as const;
+/** draft: imported, nothing dispatched; running: dispatching; paused: running tasks finish, nothing new starts; stopped: its agents were stopped; done: every task merged. */
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+
+/** A plan as the engine keeps it. */
+export interface Plan {
+  id: string;
+  projectId: string;
+  name: string;
+  goal: string;
+  baseBranch: string;
+  integrationBranch: string;
+  concurrency: number;
+  agent: AgentSpec | null;
+  verify: string | null;
+  verifyTimeoutSec: number | null;
+  maxFixIterations: number | null;
+  autoMerge: boolean;
+  status: PlanStatus;
+  /** Bumped by every change: edits say which version they started from (compare-and-set). */
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What a task knows of its plan. */
+export interface TaskPlanRef {
+  planId: string;
+  /** The plan-local id ("#build" in messages). */
+  key: string;
+  order: number;
+  priority: number;
+  scope: string[] | null;
+  parents: string[];
+  /** Why it does not run yet ("waiting for #a, #b", "scope overlaps #c", "cap reached"), or null. */
+  waiting: string | null;
+}
 
 /** One broken rule, with where it is (a task id, or a field path). */
 export interface PlanProblem {

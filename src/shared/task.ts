@@ -82,6 +82,7 @@ export interface Project {
 
 import type { AgentSpec } from './agents';
 import type { GateSummary, TaskChecks } from './checks';
+import type { TaskPlanRef } from './plan';
 
 export interface Task {
   id: string;
@@ -116,6 +117,8 @@ export interface Task {
   checks: TaskChecks;
   /** The verify gate's and reviewer's latest outcome, and the fix rounds used. */
   gate: GateSummary;
+  /** The plan this task belongs to, or null for a task on its own. */
+  plan: TaskPlanRef | null;
 }
 
 export interface TaskEvent {

@@ -19,6 +19,8 @@ export interface TaskCommand {
   maxLines?: number;
   /** Asked right after the spawn: a stop that came while it was starting kills it at once. */
   aborted?: () => boolean;
+  /** Where it runs; the task's worktree unless given (a merge candidate's checkout). */
+  cwd?: string;
 }
 
 export interface TaskCommandResult {
@@ -43,7 +45,7 @@ export async function runTaskCommand(ctx: EngineContext, waiter: SessionWaiter, 
       session,
       file: cmd.argv[0]!,
       args: cmd.argv.slice(1),
-      cwd: task.worktreePath!,
+      cwd: cmd.cwd ?? task.worktreePath!,
       env: cmd.env,
       cols: ctx.options.cols ?? 120,
       rows: ctx.options.rows ?? 32,

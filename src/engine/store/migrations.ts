@@ -161,4 +161,36 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX reviewer_runs_by_task ON reviewer_runs(task_id);
   `,
+  // 7: plans: a goal as a graph of tasks, with an integration branch and a version for
+  // compare-and-set edits; each plan task is a task row carrying its plan-local id, order,
+  // priority, file scope, parents (the graph's edges) and why it waits
+  `
+  CREATE TABLE plans (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    goal TEXT NOT NULL,
+    base_branch TEXT NOT NULL,
+    integration_branch TEXT NOT NULL,
+    concurrency INTEGER NOT NULL,
+    agent_json TEXT,
+    verify TEXT,
+    verify_timeout INTEGER,
+    max_fix_iterations INTEGER,
+    auto_merge INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX plans_by_project ON plans(project_id);
+  ALTER TABLE tasks ADD COLUMN plan_id TEXT;
+  ALTER TABLE tasks ADD COLUMN plan_key TEXT;
+  ALTER TABLE tasks ADD COLUMN plan_order INTEGER;
+  ALTER TABLE tasks ADD COLUMN priority INTEGER;
+  ALTER TABLE tasks ADD COLUMN files_scope_json TEXT;
+  ALTER TABLE tasks ADD COLUMN plan_parents_json TEXT;
+  ALTER TABLE tasks ADD COLUMN plan_wait TEXT;
+  CREATE INDEX tasks_by_plan ON tasks(plan_id);
+  `,
 ];

@@ -41,6 +41,13 @@ interface TaskRow {
   attempt_index: number | null;
   checks_json: string;
   gate_json: string;
+  plan_id: string | null;
+  plan_key: string | null;
+  plan_order: number | null;
+  priority: number | null;
+  files_scope_json: string | null;
+  plan_parents_json: string | null;
+  plan_wait: string | null;
 }
 
 function toTask(r: TaskRow): Task {
@@ -68,6 +75,17 @@ function toTask(r: TaskRow): Task {
     attemptIndex: r.attempt_index ?? null,
     checks: JSON.parse(r.checks_json) as TaskChecks,
     gate: { ...EMPTY_GATE, ...(JSON.parse(r.gate_json) as Partial<GateSummary>) },
+    plan: r.plan_id
+      ? {
+          planId: r.plan_id,
+          key: r.plan_key ?? '',
+          order: r.plan_order ?? 0,
+          priority: r.priority ?? 2,
+          scope: r.files_scope_json ? (JSON.parse(r.files_scope_json) as string[]) : null,
+          parents: r.plan_parents_json ? (JSON.parse(r.plan_parents_json) as string[]) : [],
+          waiting: r.plan_wait,
+        }
+      : null,
   };
 }
 
@@ -120,6 +138,11 @@ export class Store {
     this.db.close();
   }
 
+  /** Runs `fn` in a transaction, or inside the one already open (so operations compose into one). */
+  atomically<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.db.transaction(fn)();
+  }
+
   // projects
 
   addProject(p: Project): Project {
@@ -147,7 +170,7 @@ export class Store {
   // tasks
 
   createTask(t: NewTask, now = Date.now()): Task {
-    this.db.transaction(() => {
+    this.atomically(() => {
       this.db
         .prepare(
           `INSERT INTO tasks (id, project_id, title, prompt, base_branch, agent_json, checks_json, state, created_at, updated_at, state_changed_at)
@@ -155,7 +178,7 @@ export class Store {
         )
         .run(t.id, t.projectId, t.title, t.prompt, t.baseBranch, JSON.stringify(t.agent), JSON.stringify(t.checks ?? {}), now, now, now);
       this.insertEvent(t.id, now, null, 'queued', 'created');
-    })();
+    });
     return this.task(t.id);
   }
 
@@ -205,7 +228,7 @@ export class Store {
 
   /** Moves a task to `to` with the event that says why, in one transaction. */
   transition(id: string, to: TaskState, reason: string, patch: TaskPatch = {}, now = Date.now()): Task {
-    this.db.transaction(() => {
+    this.atomically(() => {
       const from = this.task(id).state;
       if (!canTransition(from, to)) {
         throw new SwitchyardError('bad-state', `a task that is ${from} cannot become ${to}`);
@@ -215,7 +238,7 @@ export class Store {
         .prepare('UPDATE tasks SET state = ?, state_reason = ?, state_changed_at = ?, updated_at = ? WHERE id = ?')
         .run(to, reason, now, now, id);
       this.insertEvent(id, now, from, to, reason);
-    })();
+    });
     return this.task(id);
   }
 
@@ -252,10 +275,10 @@ export class Store {
 
   /** Says why a task is in its state without changing the state (an attempt cancelled because another was merged). */
   setStateReason(taskId: string, reason: string, now = Date.now()): Task {
-    this.db.transaction(() => {
+    this.atomically(() => {
       this.db.prepare('UPDATE tasks SET state_reason = ?, updated_at = ? WHERE id = ?').run(reason, now, taskId);
       this.addNote(taskId, reason, now);
-    })();
+    });
     return this.task(taskId);
   }
 

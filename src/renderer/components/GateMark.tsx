@@ -53,7 +53,7 @@ export const REVIEW_TONE: Record<ReviewerStatus, Tone> = { running: 'live', appr
 const VERIFY_ICON: Record<VerifyStatus, string> = { running: '', passed: '✓', failed: '✕', timeout: '✕', error: '!' };
 const REVIEW_ICON: Record<ReviewerStatus, string> = { running: '', approved: '✓', 'changes-requested': '!', invalid: '?', error: '!' };
 
-const ESCALATED_LABEL = { 'verify-failed': 'verify failed', 'changes-requested': 'changes requested', 'review-invalid': 'review invalid' } as const;
+const ESCALATED_LABEL = { 'verify-failed': 'verify failed', 'changes-requested': 'changes requested', 'review-invalid': 'review invalid', 'candidate-failed': 'failed on merge' } as const;
 
 /** The card's short word and hover text for each outcome. */
 const GATE_TEXT: Record<Exclude<GateStatus, 'verifying' | 'reviewing' | 'fixing'>, [label: string, title: string]> = {

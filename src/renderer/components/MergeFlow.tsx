@@ -140,6 +140,8 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
                 ? 'This work did not pass its verify command. Merge only if you have checked it yourself.'
                 : task.gate.escalated === 'changes-requested'
                   ? 'The reviewer agent still asks for changes to this work.'
+                  : task.gate.escalated === 'candidate-failed'
+                    ? 'The plan’s verify failed when this work was merged with the integration branch.'
                   : 'The reviewer agent’s review failed; this work has not been reviewed by it.'}
             </p>
           )}

@@ -1,0 +1,149 @@
+/**
+ * Runs plans: after every change (a task's state, a plan's status or edit, a cap) it asks the
+ * scheduler what may start, moves tasks between queued and blocked, writes why each waits, and
+ * starts what is ready, each from the integration branch as it is at that moment. A task with
+ * several parents starts with a synthesis brief of what they did. When every task of a plan
+ * has merged, the plan is done.
+ */
+import type { EngineEvent } from '../../shared/contract';
+import type { Plan } from '../../shared/plan';
+import type { Task } from '../../shared/task';
+import type { EngineContext } from '../context';
+import type { TaskRunner } from '../tasks/runner';
+import { synthesisBrief } from './brief';
+import type { PlanStore } from './plan-store';
+import { decide, describeWait, type SchedPlan } from './scheduler';
+
+export class PlanRunner {
+  /** Tasks being started right now: they count as running until their start settles. */
+  private readonly starting = new Set<string>();
+  private scheduled = false;
+  private evaluating: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+  /** How long each decision took (ms), for the benchmark. */
+  readonly decisionTimes: number[] = [];
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly plans: PlanStore,
+    private readonly runner: TaskRunner,
+  ) {}
+
+  onEvent(e: EngineEvent): void {
+    if (e.type === 'task' && e.task.plan) this.schedule();
+  }
+
+  /** Coalesces a burst of changes into one evaluation, soon. */
+  schedule(): void {
+    if (this.closed || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.evaluate();
+    });
+  }
+
+  /** One evaluation at a time; a change during one asks for another after it. */
+  async evaluate(): Promise<void> {
+    if (this.evaluating) {
+      this.again = true;
+      return this.evaluating;
+    }
+    this.evaluating = this.evaluateOnce()
+      .catch(() => {
+        // A store that closed under us (shutting down); the next change tries again.
+      })
+      .finally(() => {
+        this.evaluating = null;
+        if (this.again && !this.closed) {
+          this.again = false;
+          this.schedule();
+        }
+      });
+    return this.evaluating;
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private async evaluateOnce(): Promise<void> {
+    const { store } = this.ctx;
+    const active = this.plans.plansWithStatus(['draft', 'running', 'paused']);
+    if (active.length === 0) return;
+    const tasksOf = new Map<string, Task[]>(active.map((p) => [p.id, this.plans.taskIds(p.id).map((id) => store.task(id))]));
+    const t0 = performance.now();
+    const snapshot: SchedPlan[] = active.map((p) => ({
+      id: p.id,
+      projectId: p.projectId,
+      running: p.status === 'running',
+      concurrency: p.concurrency,
+      tasks: tasksOf.get(p.id)!.map((t) => ({
+        taskId: t.id,
+        key: t.plan!.key,
+        // A task being started counts as running, so it is never started twice.
+        state: this.starting.has(t.id) ? 'running' : t.state,
+        priority: t.plan!.priority,
+        order: t.plan!.order,
+        scope: t.plan!.scope,
+        parents: t.plan!.parents,
+      })),
+    }));
+    const d = decide(snapshot, this.ctx.settings().maxParallelAgents);
+    this.decisionTimes.push(performance.now() - t0);
+    if (this.decisionTimes.length > 1000) this.decisionTimes.shift();
+
+    for (const plan of active) {
+      for (const t of tasksOf.get(plan.id)!) {
+        if (this.starting.has(t.id)) continue;
+        const reason = d.waiting.get(t.id);
+        const text = reason ? (reason.kind === 'paused' ? (plan.status === 'draft' ? 'the plan has not been started' : 'the plan is paused') : describeWait(reason)) : null;
+        const waitingChanged = this.plans.setWaiting(t.id, t.state === 'queued' || t.state === 'blocked' ? text : null);
+        if (t.state === 'queued' && d.blocked.has(t.id)) this.ctx.taskChanged(store.transition(t.id, 'blocked', text ?? 'waiting for its parents to merge'));
+        else if (t.state === 'blocked' && !d.blocked.has(t.id)) this.ctx.taskChanged(store.transition(t.id, 'queued', 'its parents have merged'));
+        else if (waitingChanged) this.ctx.taskChanged(store.task(t.id));
+      }
+      this.finishIfDone(plan, tasksOf.get(plan.id)!);
+    }
+
+    for (const { taskId } of d.dispatch) {
+      if (this.closed) return;
+      this.starting.add(taskId);
+      void this.start(taskId)
+        .catch(() => {
+          // the store closed while it started (shutting down)
+        })
+        .finally(() => {
+          this.starting.delete(taskId);
+          this.schedule();
+        });
+    }
+  }
+
+  private async start(taskId: string): Promise<void> {
+    const { store } = this.ctx;
+    const task = store.task(taskId);
+    this.plans.setWaiting(taskId, null);
+    try {
+      const brief = task.plan!.parents.length > 1 ? await synthesisBrief(this.ctx, this.plans, task) : null;
+      await this.runner.startTask(taskId, {
+        ...(brief ? { prompt: `${brief}\n\n${task.prompt}` } : {}),
+        reason: `started by its plan${brief ? ', with a synthesis brief of its parents' : ''}`,
+        automatic: true,
+      });
+      if (brief) store.addNote(taskId, `synthesis brief:\n${brief}`);
+    } catch (err) {
+      // A task that cannot start fails, saying why; its children stay blocked, the rest go on.
+      const now = store.task(taskId);
+      if (now.state === 'queued') this.ctx.taskChanged(store.transition(taskId, 'failed', `its plan could not start it: ${(err as Error).message}`));
+    }
+  }
+
+  private finishIfDone(plan: Plan, tasks: Task[]): void {
+    const live = tasks.filter((t) => t.state !== 'cancelled');
+    if (plan.status !== 'running' || live.length === 0 || !live.every((t) => t.state === 'done')) return;
+    const next = this.plans.compareAndSet(plan.id, plan.version, { status: 'done' });
+    this.ctx.emit({ type: 'plan', plan: next });
+  }
+}

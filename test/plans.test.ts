@@ -1,0 +1,169 @@
+/**
+ * Plans on a real repository with scripted agents making real commits: import, the scheduler
+ * (caps, scopes, parents), the merge train with a verify on each candidate, the synthesis
+ * brief, conflicts, and compare-and-set edits. Orderings are checked from the event log.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Engine } from '../src/engine/engine';
+import type { PlanView } from '../src/shared/contract';
+import type { EffectiveChecks } from '../src/shared/checks';
+import type { TaskEvent } from '../src/shared/task';
+import { callApi, git, makeRepo, runCleanups, scriptedAgent, startEngine, waitFor } from './helpers';
+
+afterEach(runCleanups);
+
+/** An agent that writes its own file (or `file`), commits, and exits 0. */
+const worker = (key: string, file = `${key}.txt`, content = `work of ${key}\n`) => ({
+  profile: 'custom' as const,
+  command: scriptedAgent([{ argv: `argv-${key}.json` }, { write: { path: file, content } }, { commit: `task ${key}` }, { exit: 0 }]),
+});
+
+interface Interval {
+  start: number;
+  end: number;
+}
+
+/** When each task was running (or verifying), from the event log. */
+function liveIntervals(events: TaskEvent[]): Interval[] {
+  const out: Interval[] = [];
+  let start: number | null = null;
+  for (const e of events) {
+    if (e.fromState === e.toState) continue;
+    const live = e.toState === 'running' || e.toState === 'verifying';
+    if (live && start === null) start = e.at;
+    if (!live && start !== null) {
+      out.push({ start, end: e.at });
+      start = null;
+    }
+  }
+  if (start !== null) out.push({ start, end: Number.MAX_SAFE_INTEGER });
+  return out;
+}
+const overlaps = (a: Interval[], b: Interval[]): boolean => a.some((x) => b.some((y) => x.start < y.end && y.start < x.end));
+const firstStart = (events: TaskEvent[]): number => events.find((e) => e.toState === 'running')!.at;
+const mergedAt = (events: TaskEvent[]): number => events.find((e) => e.toState === 'done')!.at;
+
+async function importPlan(engine: Engine, projectId: string, plan: unknown): Promise<PlanView> {
+  return callApi<PlanView>(engine, 'plans.import', { projectId, text: JSON.stringify(plan) });
+}
+
+describe('plans', () => {
+  it('runs a 12-task plan with diamonds and overlapping scopes, merging everything in order', async () => {
+    const repo = makeRepo({ 'README.md': '# demo\n', 'check.js': "require('fs').readFileSync('README.md'); console.log('ok')\n" });
+    const engine = await startEngine();
+    const project = await engine.openProject(repo);
+    const t = (id: string, depends_on: string[], files_scope?: string[]) => ({ id, title: `Task ${id}`, prompt: `do ${id}`, agent: worker(id, files_scope ? `${files_scope[0]!.replace('/**', '')}/${id}.txt` : `${id}.txt`), depends_on, ...(files_scope ? { files_scope } : {}) });
+    const tasks = [
+      t('a', []),
+      t('b', ['a'], ['src/**']),
+      t('c', ['a'], ['src/**']),
+      t('d', ['b', 'c']),
+      t('e', []),
+      t('f', ['e'], ['docs/**']),
+      t('g', ['e'], ['docs/**']),
+      t('h', ['f', 'g', 'd']),
+      t('i', [], ['lib/**']),
+      t('j', ['i'], ['lib/**']),
+      t('k', ['i']),
+      t('l', ['j', 'k', 'h']),
+    ];
+    const { plan } = await importPlan(engine, project.id, { name: 'Twelve tasks', concurrency: 3, verify: `${process.execPath} check.js`, auto_merge: true, tasks });
+    expect(plan.integrationBranch).toBe('sy/plan/twelve-tasks');
+    expect(plan.status).toBe('draft');
+    await callApi(engine, 'plans.start', { planId: plan.id });
+    await waitFor(() => engine.plans.get(plan.id).plan.status === 'done', 'the plan to finish', 120_000);
+
+    const view = engine.plans.get(plan.id);
+    const byKey = new Map(view.tasks.map((x) => [x.plan!.key, x]));
+    const events = new Map(view.tasks.map((x) => [x.plan!.key, engine.store.events(x.id)]));
+    expect(view.tasks.every((x) => x.state === 'done')).toBe(true);
+    // No child started before all its parents merged.
+    for (const spec of tasks) for (const p of spec.depends_on) expect(firstStart(events.get(spec.id)!)).toBeGreaterThanOrEqual(mergedAt(events.get(p)!));
+    // No two overlapping tasks ever ran at once.
+    for (const [x, y] of [['b', 'c'], ['f', 'g'], ['i', 'j']] as const) expect(overlaps(liveIntervals(events.get(x)!), liveIntervals(events.get(y)!))).toBe(false);
+    // The cap was never exceeded.
+    const all = [...events.values()].flatMap(liveIntervals);
+    for (const at of all.map((x) => x.start)) expect(all.filter((x) => x.start <= at && at < x.end).length).toBeLessThanOrEqual(3);
+    // The integration branch holds every task's change; each merge was verified on its candidate.
+    const files = git(repo, 'ls-tree', '-r', '--name-only', 'sy/plan/twelve-tasks').split('\n');
+    for (const spec of tasks) expect(files.some((f) => f.endsWith(`/${spec.id}.txt`) || f === `${spec.id}.txt`)).toBe(true);
+    expect(engine.store.events(byKey.get('a')!.id).some((e) => e.reason.includes("the plan's verify passed on the candidate"))).toBe(true);
+    // The plan's verify is the level between the repository's and the task's: each task was verified too.
+    const checks = await callApi<EffectiveChecks>(engine, 'tasks.checks', { taskId: byKey.get('a')!.id });
+    expect(checks.verify?.source).toBe('plan');
+    expect(byKey.get('a')!.gate.verify).toBe('passed');
+    // d had two parents: it started with a brief of what each did, from git.
+    const argv = JSON.parse(fs.readFileSync(path.join(byKey.get('d')!.worktreePath!, 'argv-d.json'), 'utf8')) as string[];
+    const prompt = argv[argv.length - 1]!;
+    expect(prompt).toContain('## #b: Task b');
+    expect(prompt).toContain('## #c: Task c');
+    expect(prompt).toContain('- task b');
+    expect(prompt).toMatch(/Files changed: .*src\/b\.txt/);
+    expect(prompt).toContain('do d');
+  }, 180_000);
+
+  it('a conflicting task goes back to review, its dependents stay blocked, and the rest still merge', async () => {
+    const repo = makeRepo({ 'README.md': '# demo\n', 'shared.txt': 'original\n' });
+    const engine = await startEngine();
+    const project = await engine.openProject(repo);
+    const { plan } = await importPlan(engine, project.id, {
+      name: 'With a conflict',
+      concurrency: 2,
+      auto_merge: true,
+      tasks: [
+        { id: 'one', title: 'One', agent: worker('one', 'shared.txt', 'one\n') },
+        { id: 'two', title: 'Two', agent: worker('two', 'shared.txt', 'two\n') },
+        { id: 'after-two', title: 'After two', agent: worker('after-two'), depends_on: ['two'] },
+        { id: 'free', title: 'Free', agent: worker('free') },
+      ],
+    });
+    await callApi(engine, 'plans.start', { planId: plan.id });
+    const key = (k: string) => engine.plans.get(plan.id).tasks.find((x) => x.plan!.key === k)!;
+    await waitFor(() => key('free').state === 'done' && ['one', 'two'].every((k) => ['done', 'review'].includes(key(k).state)) && (key('one').state === 'review' || key('two').state === 'review'), 'one merge and one conflict', 60_000);
+    const conflicted = key('one').state === 'review' ? key('one') : key('two');
+    expect(conflicted.flags.conflicts).toEqual(['shared.txt']);
+    if (conflicted.plan!.key === 'two') {
+      expect(key('after-two').state).toBe('blocked');
+      expect(key('after-two').plan!.waiting).toBe('waiting for #two');
+    }
+    expect(engine.plans.get(plan.id).plan.status).toBe('running');
+  }, 90_000);
+
+  it('edits are compare-and-set: a stale version is refused and nothing changes', async () => {
+    const repo = makeRepo();
+    const engine = await startEngine();
+    const project = await engine.openProject(repo);
+    const { plan } = await importPlan(engine, project.id, { name: 'Edited', tasks: [{ id: 'a', title: 'A', agent: worker('a') }] });
+    const file = engine.plans.toFile(plan.id);
+    const edited = await callApi<PlanView>(engine, 'plans.update', { planId: plan.id, version: plan.version, plan: { ...file, tasks: [...file.tasks, { id: 'b', title: 'B', agent: worker('b'), depends_on: ['a'] }] } });
+    expect(edited.plan.version).toBe(plan.version + 1);
+    expect(edited.tasks.map((x) => x.plan!.key)).toEqual(['a', 'b']);
+    // Someone else saved in between: this write started from the old version.
+    const stale = callApi(engine, 'plans.update', { planId: plan.id, version: plan.version, plan: { ...file, name: 'Renamed' } });
+    await expect(stale).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining(`you had version ${plan.version}; it is now at ${plan.version + 1}`) });
+    expect(engine.plans.get(plan.id).plan.name).toBe('Edited');
+    // A cycle in an edit is refused whole.
+    const cyclic = { ...file, tasks: [{ id: 'a', title: 'A', agent: worker('a'), depends_on: ['b'] }, { id: 'b', title: 'B', agent: worker('b'), depends_on: ['a'] }] };
+    await expect(callApi(engine, 'plans.update', { planId: plan.id, version: plan.version + 1, plan: cyclic })).rejects.toMatchObject({ message: expect.stringContaining('cycle: ') });
+    expect(engine.plans.get(plan.id).tasks).toHaveLength(2);
+  });
+
+  it('refuses a bad plan with a message naming the problem, and creates nothing', async () => {
+    const repo = makeRepo();
+    const engine = await startEngine();
+    const project = await engine.openProject(repo);
+    const before = git(repo, 'branch', '--list');
+    const bad = async (text: string) => callApi(engine, 'plans.import', { projectId: project.id, text }).catch((e: Error) => e.message);
+    expect(await bad('name: x\ntasks:\n  - id: a\n    title: A\n    depends_on: [b]\n  - id: b\n    title: B\n    depends_on: [a]\n')).toMatch(/cycle: (a → b → a|b → a → b)/);
+    expect(await bad('name: x\ntasks: [\n')).toMatch(/line \d+, column \d+/);
+    expect(await bad('{"name": "x", "tasks": [}')).toMatch(/malformed JSON/);
+    expect(await bad('name: x\ntasks:\n  - id: a\n    title: A\n    priority: urgent\n')).toMatch(/tasks\[0\] \(a\)\.priority/);
+    expect(await bad('name: x\ntasks:\n  - id: a\n    title: A\n    agent: no-such-agent\n')).toMatch(/no agent profile "no-such-agent"|no-such-agent/);
+    expect(await bad('name: x\ntasks:\n  - id: a\n    title: A\n')).toMatch(/has no agent/);
+    expect(engine.plans.list()).toEqual([]);
+    expect(engine.store.tasks()).toEqual([]);
+    expect(git(repo, 'branch', '--list')).toBe(before);
+  });
+});
