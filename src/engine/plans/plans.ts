@@ -117,16 +117,9 @@ export class Plans {
         this.store.insert({
           id: planId,
           projectId,
-          name: spec.name,
-          goal: spec.goal,
           baseBranch: base,
           integrationBranch: integration,
-          concurrency: spec.concurrency,
-          agent: spec.agent ? toAgentSpec(spec.agent) : null,
-          verify: typeof spec.verify === 'string' ? spec.verify : (spec.verify?.command ?? null),
-          verifyTimeoutSec: typeof spec.verify === 'object' ? (spec.verify.timeout ?? null) : null,
-          maxFixIterations: spec.max_fix_iterations ?? null,
-          autoMerge: spec.auto_merge,
+          ...planSettings(spec),
           status: 'draft',
         });
         spec.tasks.forEach((t, i) => this.addTask(planId, projectId, integration, t, i, agents[i]!));
@@ -234,16 +227,7 @@ export class Plans {
       }
     }
     store.atomically(() => {
-      this.store.compareAndSet(planId, expectedVersion, {
-        name: spec.name,
-        goal: spec.goal,
-        concurrency: spec.concurrency,
-        agent: spec.agent ? toAgentSpec(spec.agent) : null,
-        verify: typeof spec.verify === 'string' ? spec.verify : (spec.verify?.command ?? null),
-        verifyTimeoutSec: typeof spec.verify === 'object' ? (spec.verify.timeout ?? null) : null,
-        maxFixIterations: spec.max_fix_iterations ?? null,
-        autoMerge: spec.auto_merge,
-      });
+      this.store.compareAndSet(planId, expectedVersion, planSettings(spec));
       spec.tasks.forEach((t, i) => {
         const old = byKey.get(t.id);
         if (!old) return this.addTask(planId, project.id, current.plan.integrationBranch, t, i, agents[i]!);
@@ -300,4 +284,18 @@ export class Plans {
 
 function toAgentSpec(ref: string | AgentSpec): AgentSpec {
   return typeof ref === 'string' ? { profile: ref } : ref;
+}
+
+/** The plan-wide settings of a plan file, as the store keeps them. */
+function planSettings(spec: PlanFile): Pick<Plan, 'name' | 'goal' | 'concurrency' | 'agent' | 'verify' | 'verifyTimeoutSec' | 'maxFixIterations' | 'autoMerge'> {
+  return {
+    name: spec.name,
+    goal: spec.goal,
+    concurrency: spec.concurrency,
+    agent: spec.agent ? toAgentSpec(spec.agent) : null,
+    verify: typeof spec.verify === 'string' ? spec.verify : (spec.verify?.command ?? null),
+    verifyTimeoutSec: typeof spec.verify === 'object' ? (spec.verify.timeout ?? null) : null,
+    maxFixIterations: spec.max_fix_iterations ?? null,
+    autoMerge: spec.auto_merge,
+  };
 }
