@@ -3,6 +3,7 @@
 //   switchyard [start]   the desktop app where Electron can run, else browser mode
 //   switchyard serve     browser mode: the cockpit on 127.0.0.1, for any browser
 //   switchyard build     build the app (done automatically when out/ is missing or stale)
+//   switchyard plan …, switchyard task …   drive plans and tasks from scripts (see --help)
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -87,10 +88,22 @@ switch (command) {
     }
     break;
   }
+  case 'plan':
+  case 'task':
+  case 'notify': {
+    ensureBuilt();
+    const child = spawn(process.execPath, [path.join(ROOT, 'out', 'main', 'cli.js'), command, ...rest], { stdio: 'inherit' });
+    child.on('exit', (code) => process.exit(code ?? 0));
+    break;
+  }
   case '-h':
   case '--help':
   case 'help':
-    process.stdout.write('usage: switchyard [start | serve [--port N] [--data-dir DIR] [--rotate-token] | build]\n');
+    process.stdout.write(
+      'usage: switchyard [start | serve [--port N] [--data-dir DIR] [--rotate-token] [--headless] | build]\n' +
+        '       switchyard plan import|list|start|pause|stop|status|export …   (switchyard plan --help)\n' +
+        '       switchyard task list|merge …\n',
+    );
     break;
   default:
     process.stderr.write(`switchyard: unknown command "${command}". Try: switchyard --help\n`);

@@ -5,10 +5,13 @@
  *   switchyard notify done [message]          the agent is done (its exit still decides the state)
  *   switchyard notify "any message"           a line for the task's card and history
  * It authenticates with the task's notify token from its environment.
+ *
+ * It also drives plans and tasks from scripts (commands.ts): switchyard plan …, switchyard task ….
  */
 import { NOTIFY_PROTOCOL_VERSION, TASK_ENV, type NotifyRequest } from '../shared/notify-protocol';
 import { parseNotifyArgs } from './notify-args';
 import { NotifyUnreachable, sendNotify } from './notify-client';
+import { COMMANDS_USAGE, runCommand } from './commands';
 
 const USAGE = `usage: switchyard notify [--quiet] needs-input [message]
        switchyard notify [--quiet] done [message]
@@ -38,8 +41,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (command === 'plan' || command === 'task') {
+    return runCommand(command, args, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }).catch((err: Error & { usage?: boolean }) => {
+      process.stderr.write(`switchyard: ${err.message}\n`);
+      return err.usage ? EXIT.usage : EXIT.failed;
+    });
+  }
   if (command !== 'notify') {
-    process.stderr.write(`switchyard: unknown command "${command}"\n\n${USAGE}`);
+    process.stderr.write(`switchyard: unknown command "${command}"\n\n${USAGE}\n${COMMANDS_USAGE}`);
     return EXIT.usage;
   }
   if (args[0] === '--help' || args[0] === '-h') {

@@ -10,17 +10,21 @@ import { Engine } from '../engine/engine';
 import { defaultDataDir } from '../engine/paths';
 import { startLoopbackServer } from './http-server';
 import { loadOrCreateToken, rotateToken } from './token';
+import { siblingLaunch } from '../engine/launches';
+import { removeServerFile, writeServerFile } from '../engine/server-file';
 import pkg from '../../package.json';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_PORT = 4178;
 
-const USAGE = `usage: switchyard serve [--port N] [--data-dir DIR] [--rotate-token]
+const USAGE = `usage: switchyard serve [--port N] [--data-dir DIR] [--rotate-token] [--headless]
 
   --port N         port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)
   --data-dir DIR   where projects, tasks and the token live (default: your user data folder,
                    or $SWITCHYARD_DATA_DIR)
   --rotate-token   make a new token; open browser tabs must reconnect with the new URL
+  --headless       run the engine for the CLI and scripts (switchyard plan …, switchyard task …),
+                   without needing the UI to be built; the cockpit is still served if it is
 `;
 
 async function main(): Promise<void> {
@@ -30,6 +34,7 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       'rotate-token': { type: 'boolean' },
       'ready-file': { type: 'string' },
+      headless: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -44,7 +49,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const staticRoot = path.join(HERE, '..', 'renderer');
-  if (!fs.existsSync(path.join(staticRoot, 'index.html'))) {
+  if (!values.headless && !fs.existsSync(path.join(staticRoot, 'index.html'))) {
     process.stderr.write(`switchyard: the UI is not built (no ${staticRoot}/index.html). Run "npm run build".\n`);
     process.exit(1);
   }
@@ -53,8 +58,8 @@ async function main(): Promise<void> {
     dataDir,
     version: pkg.version,
     mode: 'browser',
-    ptydLaunch: { command: process.execPath, args: [path.join(HERE, 'ptyd.js')] },
-    cliLaunch: { command: process.execPath, args: [path.join(HERE, 'cli.js')] },
+    ptydLaunch: siblingLaunch(HERE, 'ptyd'),
+    cliLaunch: siblingLaunch(HERE, 'cli'),
   });
   const token = values['rotate-token'] ? rotateToken(dataDir) : loadOrCreateToken(dataDir);
 
@@ -75,6 +80,8 @@ async function main(): Promise<void> {
   process.stdout.write(`  Open: ${server.url}\n`);
   process.stdout.write(`  Data: ${dataDir}\n`);
   process.stdout.write(`Agents run in a background daemon and keep running if this server stops. Ctrl-C to stop serving.\n`);
+  // Where the CLI finds this server (the token it reads from its own file).
+  writeServerFile(dataDir, { pid: process.pid, port: server.port, headless: values.headless === true });
   // The ready file holds the token: private to the user, like the token file itself.
   if (values['ready-file']) {
     // Written whole, then renamed: whoever waits for the file never reads half of it.
@@ -84,6 +91,7 @@ async function main(): Promise<void> {
   }
 
   const stop = async (): Promise<void> => {
+    removeServerFile(dataDir, process.pid);
     await server.close();
     await engine.close();
     process.exit(0);

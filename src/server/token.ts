@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const TOKEN_FILE = 'server-token';
+import { SERVER_TOKEN_FILE as TOKEN_FILE } from '../shared/wire';
 
 export function tokenPath(dataDir: string): string {
   return path.join(dataDir, TOKEN_FILE);

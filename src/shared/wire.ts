@@ -7,3 +7,5 @@ export type ServerTextMessage = ({ kind: 'rpc' } & RpcResponse) | { kind: 'event
 /** The WebSocket path, and the query parameter that carries the token. */
 export const WS_PATH = '/api';
 export const TOKEN_PARAM = 'token';
+/** The token's file in the data directory (mode 0600): the server and the CLI both read it. */
+export const SERVER_TOKEN_FILE = 'server-token';
