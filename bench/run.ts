@@ -2,7 +2,8 @@
  * Benchmarks, each against a baseline measured in the same run:
  *   1. the review listing (committed + uncommitted changes) vs raw `git diff --numstat` + `git status`;
  *   2. terminal throughput through ptyd (mirror, seq numbers, flow control, socket) vs a raw node-pty read;
- *   3. ptyd's memory per idle session.
+ *   3. ptyd's memory per idle session;
+ *   4. the plan scheduler's decision time per event on 1,000 tasks and 5,000 edges vs a bare readiness pass.
  * Run: npm run bench   (results also go to bench/results/latest.json)
  */
 import { execFileSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import * as pty from 'node-pty';
 import { listChanges, readSide, snapshotWorktree } from '../src/engine/git/diff';
 import { connectOrStartPtyd, ptydPaths } from '../src/engine/ptyd/launcher';
 import { FLOW_ACK_EVERY } from '../src/shared/terminal';
+import { benchScheduler } from './scheduler';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-bench-'));
@@ -147,6 +149,7 @@ const diff = await benchDiff();
 const reviewOpen = await benchReviewOpen();
 const raw = await rawPtyRead();
 const viaPtyd = await ptydRead();
+const scheduler = await benchScheduler();
 const rawMBs = raw.bytes / 1e6 / (raw.ms / 1000);
 const ptydMBs = viaPtyd.bytes / 1e6 / (viaPtyd.ms / 1000);
 const results = {
@@ -163,6 +166,7 @@ const results = {
     ratio_of_raw: round(ptydMBs / rawMBs),
   },
   ptyd_memory: { rss_per_idle_session_kb: viaPtyd.rssPerIdleSessionKb },
+  plan_scheduler: scheduler,
 };
 console.log(JSON.stringify(results, null, 2));
 fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });

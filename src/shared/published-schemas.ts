@@ -5,12 +5,19 @@
  */
 import { z } from 'zod';
 import { reviewVerdictSchema } from './checks';
+import { planFileSchema } from './plan';
 
 export const PUBLISHED_SCHEMAS: Record<string, () => unknown> = {
   'review-verdict.schema.json': () => ({
     title: 'Switchyard reviewer verdict',
     description: 'What a reviewer agent ends its output with: approve, or request changes with comments on file:line of the new version.',
     ...z.toJSONSchema(reviewVerdictSchema),
+  }),
+  'plan.schema.json': () => ({
+    title: 'Switchyard plan',
+    description:
+      'A goal as a graph of tasks: each task may name the tasks it depends_on (they must merge into the integration branch first) and a files_scope (globs: **, *, ?) so overlapping tasks never run at once. JSON or YAML.',
+    ...z.toJSONSchema(planFileSchema, { io: 'input' }),
   }),
 };
 

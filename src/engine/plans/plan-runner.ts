@@ -72,7 +72,7 @@ export class PlanRunner {
     const { store } = this.ctx;
     const active = this.plans.plansWithStatus(['draft', 'running', 'paused']);
     if (active.length === 0) return;
-    const tasksOf = new Map<string, Task[]>(active.map((p) => [p.id, this.plans.taskIds(p.id).map((id) => store.task(id))]));
+    const tasksOf = new Map<string, Task[]>(active.map((p) => [p.id, store.planTasks(p.id)]));
     const t0 = performance.now();
     const snapshot: SchedPlan[] = active.map((p) => ({
       id: p.id,
@@ -94,18 +94,25 @@ export class PlanRunner {
     this.decisionTimes.push(performance.now() - t0);
     if (this.decisionTimes.length > 1000) this.decisionTimes.shift();
 
-    for (const plan of active) {
-      for (const t of tasksOf.get(plan.id)!) {
-        if (this.starting.has(t.id)) continue;
-        const reason = d.waiting.get(t.id);
-        const text = reason ? (reason.kind === 'paused' ? (plan.status === 'draft' ? 'the plan has not been started' : 'the plan is paused') : describeWait(reason)) : null;
-        const waitingChanged = this.plans.setWaiting(t.id, t.state === 'queued' || t.state === 'blocked' ? text : null);
-        if (t.state === 'queued' && d.blocked.has(t.id)) this.ctx.taskChanged(store.transition(t.id, 'blocked', text ?? 'waiting for its parents to merge'));
-        else if (t.state === 'blocked' && !d.blocked.has(t.id)) this.ctx.taskChanged(store.transition(t.id, 'queued', 'its parents have merged'));
-        else if (waitingChanged) this.ctx.taskChanged(store.task(t.id));
+    // One transaction for all the bookkeeping, and a write only where something changed.
+    const changed: string[] = [];
+    store.atomically(() => {
+      for (const plan of active) {
+        for (const t of tasksOf.get(plan.id)!) {
+          if (this.starting.has(t.id)) continue;
+          const reason = d.waiting.get(t.id);
+          const text = reason ? (reason.kind === 'paused' ? (plan.status === 'draft' ? 'the plan has not been started' : 'the plan is paused') : describeWait(reason)) : null;
+          const waiting = t.state === 'queued' || t.state === 'blocked' ? text : null;
+          const waitingChanged = waiting !== t.plan!.waiting && this.plans.setWaiting(t.id, waiting);
+          if (t.state === 'queued' && d.blocked.has(t.id)) store.transition(t.id, 'blocked', text ?? 'waiting for its parents to merge');
+          else if (t.state === 'blocked' && !d.blocked.has(t.id)) store.transition(t.id, 'queued', 'its parents have merged');
+          else if (!waitingChanged) continue;
+          changed.push(t.id);
+        }
       }
-      this.finishIfDone(plan, tasksOf.get(plan.id)!);
-    }
+    });
+    for (const id of changed) this.ctx.taskChanged(store.task(id));
+    for (const plan of active) this.finishIfDone(plan, tasksOf.get(plan.id)!);
 
     for (const { taskId } of d.dispatch) {
       if (this.closed) return;

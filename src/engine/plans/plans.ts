@@ -88,7 +88,7 @@ export class Plans {
 
   get(planId: string): { plan: Plan; tasks: Task[] } {
     const plan = this.store.plan(planId);
-    return { plan, tasks: this.store.taskIds(planId).map((id) => this.ctx.store.task(id)) };
+    return { plan, tasks: this.ctx.store.planTasks(planId) };
   }
 
   async importText(projectId: string, text: string, file?: string): Promise<{ plan: Plan; tasks: Task[] }> {

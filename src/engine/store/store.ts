@@ -195,6 +195,11 @@ export class Store {
     return (rows as TaskRow[]).map(toTask);
   }
 
+  /** A plan's tasks in plan order, in one query (the scheduler reads them on every change). */
+  planTasks(planId: string): Task[] {
+    return (this.db.prepare('SELECT * FROM tasks WHERE plan_id = ? ORDER BY plan_order').all(planId) as TaskRow[]).map(toTask);
+  }
+
   /** The task a ptyd session belongs to (through its run), or null. */
   taskBySession(sessionId: string): Task | null {
     const r = this.db
