@@ -102,6 +102,12 @@ describe('plans', () => {
     expect(prompt).toContain('- task b');
     expect(prompt).toMatch(/Files changed: .*src\/b\.txt/);
     expect(prompt).toContain('do d');
+
+    // Finishing: the integration branch merges into the base, under the single-task rules.
+    const finished = await callApi<{ merge: { status: string; baseBranch: string } }>(engine, 'plans.finish', { planId: plan.id, how: 'merge' });
+    expect(finished.merge).toMatchObject({ status: 'merged', baseBranch: 'main' });
+    const onMain = git(repo, 'ls-tree', '-r', '--name-only', 'main').split('\n');
+    for (const spec of tasks) expect(onMain.some((f) => f.endsWith(`${spec.id}.txt`))).toBe(true);
   }, 180_000);
 
   it('a conflicting task goes back to review, its dependents stay blocked, and the rest still merge', async () => {
@@ -148,6 +154,8 @@ describe('plans', () => {
     const cyclic = { ...file, tasks: [{ id: 'a', title: 'A', agent: worker('a'), depends_on: ['b'] }, { id: 'b', title: 'B', agent: worker('b'), depends_on: ['a'] }] };
     await expect(callApi(engine, 'plans.update', { planId: plan.id, version: plan.version + 1, plan: cyclic })).rejects.toMatchObject({ message: expect.stringContaining('cycle: ') });
     expect(engine.plans.get(plan.id).tasks).toHaveLength(2);
+    // Not every task has merged: the plan cannot be finished yet.
+    await expect(callApi(engine, 'plans.finish', { planId: plan.id, how: 'merge' })).rejects.toMatchObject({ code: 'bad-state', message: expect.stringContaining('have not merged yet (#a, #b)') });
   });
 
   it('refuses a bad plan with a message naming the problem, and creates nothing', async () => {

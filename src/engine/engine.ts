@@ -42,6 +42,7 @@ import { retryTask } from './tasks/retry';
 import { Plans } from './plans/plans';
 import { PlanRunner } from './plans/plan-runner';
 import { MergeTrain } from './plans/merge-train';
+import { finishPlan } from './plans/finish';
 
 export type { EngineOptions } from './context';
 
@@ -404,6 +405,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       'plans.pause': async (i) => this.emitPlan(Promise.resolve({ plan: this.plans.pause(i.planId) })).then((v) => v.plan),
       'plans.stop': async (i) => this.emitPlan(this.plans.stop(i.planId).then((plan) => ({ plan }))).then((v) => v.plan),
       'plans.mergeTask': (i) => this.mergeTrain.merge(i.taskId),
+      'plans.finish': (i) => finishPlan(this.ctx, this.plans.store, i.planId, i.how, this.options.toolPath ?? process.env.PATH ?? ''),
       'tasks.timeline': async (i) =>
         buildTimeline({
           events: this.store.events(i.taskId),

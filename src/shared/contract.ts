@@ -308,6 +308,8 @@ export const API = {
   'plans.start': call<Plan>()(z.object({ planId: id, autoMerge: z.boolean().optional() }).strict()),
   'plans.pause': call<Plan>()(z.object({ planId: id }).strict()),
   'plans.stop': call<Plan>()(z.object({ planId: id }).strict()),
+  /** When every task has merged: the integration branch into the plan's base, or a pull request of it. */
+  'plans.finish': call<PlanFinishResult>()(z.object({ planId: id, how: z.enum(['merge', 'pull-request']) }).strict()),
   /** Merges a plan task into its integration branch through the merge train (candidate first). */
   'plans.mergeTask': call<TrainResult>()(taskRef),
   // ---- board and task management ----
@@ -435,6 +437,8 @@ export interface PlanView {
   plan: Plan;
   tasks: Task[];
 }
+
+export type PlanFinishResult = { merge: MergeResult } | { pullRequest: PullRequestResult };
 
 export type TrainResult =
   | { status: 'merged'; commit: string }

@@ -361,7 +361,7 @@ export class MergeFlow {
     const summary = defaultSquashMessage(task).split('\n\n').slice(1).join('\n\n');
     const body = opts.body ?? `${summary ? `${summary}\n\n` : ''}Made with Switchyard (task "${task.title}", branch ${branch}).`;
     const toolPath = this.ctx.options.toolPath ?? process.env.PATH ?? '';
-    const result = await createPullRequest({ repo: project.path, task, branch, target, title: opts.title ?? task.title, body, toolPath });
+    const result = await createPullRequest({ repo: project.path, baseBranch: task.baseBranch, branch, target, title: opts.title ?? task.title, body, toolPath });
     this.ctx.store.addNote(taskId, `pull request opened: ${result.url}`);
     return result;
   }

@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PullRequestResult, PushResult } from '../../shared/contract';
 import { SwitchyardError } from '../../shared/errors';
-import type { Task } from '../../shared/task';
 import { git } from '../git/exec';
 
 export const GH_INSTALL_HINT =
@@ -51,7 +50,8 @@ export function isGitHubUrl(url: string): boolean {
 
 export interface PullRequestInput {
   repo: string;
-  task: Task;
+  /** The branch whose remote the pull request goes to (the task's, or the plan's, base). */
+  baseBranch: string;
   branch: string;
   target: string;
   title: string;
@@ -62,7 +62,7 @@ export interface PullRequestInput {
 export async function createPullRequest(i: PullRequestInput): Promise<PullRequestResult> {
   const gh = findOnPath('gh', i.toolPath);
   if (!gh) throw new SwitchyardError('not-found', GH_INSTALL_HINT);
-  const remote = await remoteFor(i.repo, i.task.baseBranch);
+  const remote = await remoteFor(i.repo, i.baseBranch);
   // The URL as configured (not rewritten by insteadOf): gh reads it the same way.
   const url = (await git(['config', '--get', `remote.${remote}.url`], { cwd: i.repo, okCodes: [1] })).stdout.trim();
   if (!isGitHubUrl(url)) throw new SwitchyardError('bad-state', `the remote "${remote}" (${url || 'no URL'}) is not on GitHub; push the branch and open the pull request where it is hosted`);
