@@ -102,6 +102,13 @@ describe('plans', () => {
     expect(prompt).toContain('- task b');
     expect(prompt).toMatch(/Files changed: .*src\/b\.txt/);
     expect(prompt).toContain('do d');
+    // h had three parents (f, g and d): each is in its brief, in its depends_on order.
+    const hArgv = JSON.parse(fs.readFileSync(path.join(byKey.get('h')!.worktreePath!, 'argv-h.json'), 'utf8')) as string[];
+    const hPrompt = hArgv[hArgv.length - 1]!;
+    expect(hPrompt).toContain('builds on 3 earlier tasks');
+    expect(hPrompt.indexOf('## #f: Task f')).toBeLessThan(hPrompt.indexOf('## #g: Task g'));
+    expect(hPrompt.indexOf('## #g: Task g')).toBeLessThan(hPrompt.indexOf('## #d: Task d'));
+    expect(hPrompt).toMatch(/## #f: Task f\nCommits:\n- task f\nFiles changed: .*docs\/f\.txt/);
 
     // Finishing: the integration branch merges into the base, under the single-task rules.
     const finished = await callApi<{ merge: { status: string; baseBranch: string } }>(engine, 'plans.finish', { planId: plan.id, how: 'merge' });
@@ -136,6 +143,28 @@ describe('plans', () => {
     }
     expect(engine.plans.get(plan.id).plan.status).toBe('running');
   }, 90_000);
+
+  it('the global cap holds across plans, a cap change is acted on at once, and pause lets running tasks finish', async () => {
+    const repo = makeRepo();
+    const engine = await startEngine();
+    await engine.updateSettings({ maxParallelAgents: 1 });
+    const project = await engine.openProject(repo);
+    const slow = (key: string) => ({ profile: 'custom' as const, command: scriptedAgent([{ print: `working on ${key}` }, { sleep: 1500 }, { write: { path: `${key}.txt`, content: 'x\n' } }, { commit: key }, { exit: 0 }]) });
+    const { plan } = await importPlan(engine, project.id, { name: 'Capped', concurrency: 5, tasks: ['a', 'b', 'c'].map((k) => ({ id: k, title: k, agent: slow(k) })) });
+    await callApi(engine, 'plans.start', { planId: plan.id });
+    const tasks = () => engine.plans.get(plan.id).tasks;
+    await waitFor(() => tasks().filter((t) => t.state === 'running').length === 1, 'one task running');
+    await waitFor(() => tasks().some((t) => t.plan!.waiting === 'cap reached (1 at once across plans)'), 'the others to say why they wait');
+    await engine.updateSettings({ maxParallelAgents: 2 });
+    await waitFor(() => tasks().filter((t) => t.state === 'running').length === 2, 'a second task once the cap rose');
+    await callApi(engine, 'plans.pause', { planId: plan.id });
+    // The two running tasks finish; the third never starts while paused.
+    await waitFor(() => tasks().filter((t) => t.state === 'review').length === 2, 'the running tasks to finish');
+    const third = tasks().find((t) => t.state === 'queued')!;
+    expect(third.plan!.waiting).toBe('the plan is paused');
+    await callApi(engine, 'plans.start', { planId: plan.id });
+    await waitFor(() => engine.store.task(third.id).state !== 'queued', 'the third to start on resume');
+  });
 
   it('edits are compare-and-set: a stale version is refused and nothing changes', async () => {
     const repo = makeRepo();

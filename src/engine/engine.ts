@@ -272,8 +272,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.settingsStore.get();
   }
 
-  updateSettings(patch: Partial<Settings>): Promise<Settings> {
-    return this.settingsStore.update(patch);
+  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    const next = await this.settingsStore.update(patch);
+    // A cap may have changed: the scheduler looks again.
+    this.planRunner.schedule();
+    return next;
   }
 
   // ---- projects ----
