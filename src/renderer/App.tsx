@@ -10,7 +10,7 @@ import { isPaletteKey, isTypingTarget } from './keyboard';
 import { askNotificationPermission, notificationsSupported, notify } from './notifications';
 import { canEditChecks, canFeedback, canMerge, canRetry, canStart, canVerify, hasWorktree, useTaskActions, type TaskFlowKind } from './task-actions';
 import { ALL_PROJECTS, TopBar } from './components/TopBar';
-import { Board, type BoardMove } from './components/Board';
+import { Board, sortColumn, type BoardMove } from './components/Board';
 import { BoardToolbar, applyFilters, type BoardFilters } from './components/BoardToolbar';
 import { OpenRepository } from './components/OpenRepository';
 import { NewTaskDialog } from './components/NewTaskDialog';
@@ -25,6 +25,12 @@ import { HelpOverlay } from './components/HelpOverlay';
 import { CommandPalette, type PaletteItem } from './components/CommandPalette';
 import { ConfigTrust } from './components/ConfigTrust';
 import { RetryDialog } from './components/RetryDialog';
+import { PlanPage } from './components/PlanPage';
+import { PlanFilter } from './components/PlanFilter';
+import { ImportPlanDialog } from './components/ImportPlanDialog';
+import { PlanMergeFlow } from './components/PlanMergeFlow';
+import { planTasks, unscopedRunning, usePlans } from './use-plans';
+import { canPausePlan, canStartPlan, usePlanActions } from './plan-actions';
 import type { AttentionReason } from '../shared/contract';
 
 /** A browser notification's title for each reason a task wants the user. */
@@ -56,10 +62,11 @@ export function App({ connection }: { connection: Api | { error: string } }) {
   );
 }
 
-type Dialog = 'new-task' | 'open-repo' | 'settings' | 'agents' | 'help' | 'palette' | null;
+type Dialog = 'new-task' | 'open-repo' | 'settings' | 'agents' | 'help' | 'palette' | 'import-plan' | null;
 
 function Cockpit({ api }: { api: Api }) {
   const state = useEngineState(api);
+  const plansState = usePlans(api);
   const settings = useSettings(api);
   const toast = useToast();
   const channel = useMemo(() => new TerminalChannel(api.transport), [api]);
@@ -76,6 +83,10 @@ function Cockpit({ api }: { api: Api }) {
   const [flow, setFlow] = useState<{ kind: TaskFlowKind; taskId: string } | null>(null);
   const [notificationPermission, setNotificationPermission] = useState(() => (notificationsSupported() ? Notification.permission : 'denied'));
   const [filters, setFilters] = useState<BoardFilters>({ text: '', showEnded: true, showArchived: false });
+  /** The plan the board shows (null: every task). */
+  const [planFilter, setPlanFilter] = useState<string | null>(null);
+  /** The plan page, showing one plan or (planId null) the project's plans; null: the board. */
+  const [planPage, setPlanPage] = useState<{ planId: string | null } | null>(null);
 
   useEffect(() => localStorage.setItem(VIEW_KEY, view), [view]);
 
@@ -89,10 +100,25 @@ function Cockpit({ api }: { api: Api }) {
   const projectsById = useMemo(() => new Map(state.projects.map((p) => [p.id, p])), [state.projects]);
 
   const inScope = useMemo(() => [...state.tasks.values()].filter((t) => allProjects || t.projectId === project?.id), [state.tasks, allProjects, project]);
-  const boardTasks = useMemo(() => applyFilters(inScope, filters), [inScope, filters]);
+  const scopePlans = useMemo(
+    () => plansState.plans.filter((p) => allProjects || p.projectId === project?.id).sort((a, b) => b.createdAt - a.createdAt),
+    [plansState.plans, allProjects, project],
+  );
+  const boardPlan = (planFilter && scopePlans.find((p) => p.id === planFilter)) || null;
+  const planScope = useMemo(() => (boardPlan ? planTasks(inScope, boardPlan.id) : inScope), [inScope, boardPlan]);
+  const boardTasks = useMemo(() => applyFilters(planScope, filters), [planScope, filters]);
+  // Cards name their plan unless the board shows that one plan only.
+  const planNames = useMemo(() => (boardPlan ? null : new Map(plansState.plans.map((p) => [p.id, p.name]))), [boardPlan, plansState.plans]);
+  const unscoped = useMemo(() => {
+    for (const p of boardPlan ? [boardPlan] : scopePlans) {
+      const live = unscopedRunning(p, inScope);
+      if (live.length > 0) return live;
+    }
+    return [];
+  }, [boardPlan, scopePlans, inScope]);
   // Board order, for next/previous: column by column, newest first.
   const ordered = useMemo(() => {
-    const cols = COLUMNS.map((c) => boardTasks.filter((t) => columnOf(t.state) === c).sort((a, b) => b.stateChangedAt - a.stateChangedAt));
+    const cols = COLUMNS.map((c) => sortColumn(c, boardTasks.filter((t) => columnOf(t.state) === c)));
     return cols.flat();
   }, [boardTasks]);
   const openTask = openId ? (state.tasks.get(openId) ?? null) : null;
@@ -103,6 +129,13 @@ function Cockpit({ api }: { api: Api }) {
     setSelectedId(id);
     setOpenId(id);
     if (nextTab) setTab(nextTab);
+  }, []);
+
+  const planActions = usePlanActions({ api, toast, onPlanChanged: plansState.upsertPlan });
+  const upsertTasks = useCallback((ts: Task[]) => ts.forEach(state.upsertTask), [state.upsertTask]);
+  const openPlan = useCallback((planId: string | null) => {
+    setPlanPage({ planId });
+    setView('board');
   }, []);
 
   const actions = useTaskActions({
@@ -203,7 +236,10 @@ function Cockpit({ api }: { api: Api }) {
       else if (key === 'g') setView((v) => (v === 'board' ? 'grid' : 'board'));
       else if (key === 'j' || e.key === 'ArrowDown') step(1);
       else if (key === 'k' || e.key === 'ArrowUp') step(-1);
-      else if (e.key === 'Escape') setOpenId(null);
+      else if (e.key === 'Escape') {
+        if (openId) setOpenId(null);
+        else setPlanPage(null);
+      }
       else if (selectedTask && runTaskShortcut(key, selectedTask)) {
         /* handled */
       } else return;
@@ -211,7 +247,7 @@ function Cockpit({ api }: { api: Api }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [project, dialog, flow, step, selectedTask, runTaskShortcut]);
+  }, [project, dialog, flow, step, selectedTask, runTaskShortcut, openId]);
 
   const paletteItems = useMemo<PaletteItem[]>(() => {
     const items: PaletteItem[] = [];
@@ -241,11 +277,18 @@ function Cockpit({ api }: { api: Api }) {
       { id: 'help', group: 'Actions', label: 'Keyboard shortcuts', hint: '?', run: () => setDialog('help') },
       { id: 'archived', group: 'Actions', label: filters.showArchived ? 'Hide archived tasks' : 'Show archived tasks', run: () => setFilters((f) => ({ ...f, showArchived: !f.showArchived })) },
     );
+    // The plan in view (its page, the board's filter, or the open task's) comes first among plans.
+    const cur = scopePlans.find((x) => x.id === (planPage?.planId ?? boardPlan?.id ?? openTask?.plan?.planId));
+    if (cur && canStartPlan(cur)) items.push({ id: 'plan-start', group: 'Plans', label: `${cur.status === 'paused' ? 'Resume plan' : cur.status === 'stopped' ? 'Start plan again' : 'Start plan'}: ${cur.name}`, run: () => void planActions.start(cur) });
+    if (cur && canPausePlan(cur)) items.push({ id: 'plan-pause', group: 'Plans', label: `Pause plan: ${cur.name}`, run: () => void planActions.pause(cur) });
+    if (project) items.push({ id: 'plan-import', group: 'Plans', label: 'Import plan…', run: () => setDialog('import-plan') });
+    items.push({ id: 'plans', group: 'Plans', label: 'Plans of this project', run: () => openPlan(null) });
+    for (const x of scopePlans) items.push({ id: `plan-${x.id}`, group: 'Plans', label: `Open plan: ${x.name}`, hint: x.status, run: () => openPlan(x.id) });
     for (const task of inScope) items.push({ id: `task-${task.id}`, group: 'Go to task', label: task.title, run: () => openTaskById(task.id) });
     for (const p of state.projects) items.push({ id: `project-${p.id}`, group: 'Switch project', label: p.name, run: () => setProjectId(p.id) });
     if (state.projects.length > 1) items.push({ id: 'all-projects', group: 'Switch project', label: 'All projects', run: () => setProjectId(ALL_PROJECTS) });
     return items;
-  }, [project, view, theme, settings, filters.showArchived, selectedTask, actions, inScope, state.projects, openTaskById]);
+  }, [project, view, theme, settings, filters.showArchived, selectedTask, actions, inScope, state.projects, openTaskById, scopePlans, planPage, boardPlan, openTask, planActions, openPlan]);
 
   const flowTask = flow ? (state.tasks.get(flow.taskId) ?? null) : null;
   const needsInput = inScope.filter((t) => t.flags.needsInput).length;
@@ -260,11 +303,16 @@ function Cockpit({ api }: { api: Api }) {
           setProjectId(id);
           setOpenId(null);
           setSelectedId(null);
+          setPlanFilter(null);
+          setPlanPage(null);
         }}
         onOpenRepository={() => setDialog('open-repo')}
         onNewTask={() => setDialog('new-task')}
         view={view}
-        onView={setView}
+        onView={(v) => {
+          setView(v);
+          setPlanPage(null);
+        }}
         theme={theme}
         onToggleTheme={() => void settings.save({ theme: theme === 'dark' ? 'light' : 'dark' })}
         onOpenSettings={() => setDialog('settings')}
@@ -298,23 +346,53 @@ function Cockpit({ api }: { api: Api }) {
           />
         </main>
       ) : (
-        <main className={`workspace${openTask ? ' with-panel' : ''}`}>
-          <div className="board-area">
-            <ConfigTrust api={api} projectId={project?.id ?? null} refreshKey={state.connection} />
-            <BoardToolbar filters={filters} onChange={setFilters} total={inScope.length} shown={boardTasks.length} />
-            <Board
-              tasks={boardTasks}
-              projects={allProjects ? projectsById : null}
-              selectedId={selectedTask?.id ?? null}
+        <main className={`workspace${openTask ? ' with-panel' : ''}${planPage ? ' plan-open' : ''}`}>
+          {planPage ? (
+            <PlanPage
+              api={api}
+              plans={scopePlans}
+              planId={planPage.planId}
+              tasks={state.tasks}
               openId={openId}
-              onSelect={setSelectedId}
-              onOpen={(id) => openTaskById(id)}
-              onMove={onMove}
-              onNewTask={() => setDialog('new-task')}
-              hasProject={project !== null}
-              filteredOut={inScope.length > 0}
+              actions={planActions}
+              onSelectPlan={openPlan}
+              onOpenTask={(id) => openTaskById(id)}
+              onShowOnBoard={(id) => {
+                setPlanFilter(id);
+                setPlanPage(null);
+              }}
+              onImport={project ? () => setDialog('import-plan') : null}
+              onTasksLoaded={upsertTasks}
+              onClose={() => setPlanPage(null)}
             />
-          </div>
+          ) : (
+            <div className="board-area">
+              <ConfigTrust api={api} projectId={project?.id ?? null} refreshKey={state.connection} />
+              <BoardToolbar filters={filters} onChange={setFilters} total={planScope.length} shown={boardTasks.length}>
+                <PlanFilter
+                  plans={scopePlans}
+                  planId={boardPlan?.id ?? null}
+                  onChange={setPlanFilter}
+                  onOpenPlans={openPlan}
+                  onImport={project ? () => setDialog('import-plan') : null}
+                  unscoped={unscoped}
+                />
+              </BoardToolbar>
+              <Board
+                tasks={boardTasks}
+                projects={allProjects ? projectsById : null}
+                planNames={planNames}
+                selectedId={selectedTask?.id ?? null}
+                openId={openId}
+                onSelect={setSelectedId}
+                onOpen={(id) => openTaskById(id)}
+                onMove={onMove}
+                onNewTask={() => setDialog('new-task')}
+                hasProject={project !== null}
+                filteredOut={planScope.length > 0}
+              />
+            </div>
+          )}
           {openTask && renderPanel(openTask)}
         </main>
       )}
@@ -323,6 +401,21 @@ function Cockpit({ api }: { api: Api }) {
       )}
       {dialog === 'settings' && (
         <SettingsDialog api={api} settings={settings} onClose={() => setDialog(null)} onSaved={(m) => (toast('success', m), setDialog(null))} onOpenAgents={() => setDialog('agents')} />
+      )}
+      {dialog === 'import-plan' && project && (
+        <ImportPlanDialog
+          api={api}
+          project={project}
+          onClose={() => setDialog(null)}
+          onImported={(v) => {
+            plansState.upsertPlan(v.plan);
+            upsertTasks(v.tasks);
+            setDialog(null);
+            setPlanFilter(v.plan.id);
+            openPlan(v.plan.id);
+            toast('success', `Imported “${v.plan.name}” with ${v.tasks.length} task${v.tasks.length === 1 ? '' : 's'}. It is a draft until you start it.`);
+          }}
+        />
       )}
       {dialog === 'agents' && <AgentSettings api={api} project={project} onClose={() => setDialog(null)} />}
       {dialog === 'help' && <HelpOverlay onClose={() => setDialog(null)} />}
@@ -340,7 +433,15 @@ function Cockpit({ api }: { api: Api }) {
           }}
         />
       )}
-      {flow && flowTask && (flow.kind === 'merge' || flow.kind === 'cleanup' || flow.kind === 'discard') && (
+      {flow && flowTask && flow.kind === 'merge' && flowTask.plan && (
+        <PlanMergeFlow
+          api={api}
+          task={flowTask}
+          plan={plansState.plans.find((x) => x.id === flowTask.plan!.planId) ?? null}
+          onDone={(m) => (setFlow(null), m && toast('success', m))}
+        />
+      )}
+      {flow && flowTask && ((flow.kind === 'merge' && !flowTask.plan) || flow.kind === 'cleanup' || flow.kind === 'discard') && (
         <MergeFlow api={api} task={flowTask} mode={flow.kind} onDone={(m) => (setFlow(null), m && toast('success', m))} />
       )}
       {flow && flowTask && flow.kind === 'feedback' && <FeedbackDialog api={api} task={flowTask} onClose={() => setFlow(null)} />}
@@ -377,6 +478,8 @@ function Cockpit({ api }: { api: Api }) {
         actions={actions}
         onClose={() => setOpenId(null)}
         focusToken={focusToken}
+        plan={task.plan ? (plansState.plans.find((x) => x.id === task.plan!.planId) ?? null) : null}
+        onOpenPlan={openPlan}
       />
     );
   }

@@ -21,6 +21,8 @@ export function moveFor(task: Task, target: Column): BoardMove | null {
 interface Props {
   tasks: Task[];
   projects: Map<string, Project> | null;
+  /** Plan names by id, for cards of plan tasks; null when the board shows a single plan (cards then say only "#key"). */
+  planNames: Map<string, string> | null;
   selectedId: string | null;
   openId: string | null;
   onSelect(id: string): void;
@@ -39,6 +41,18 @@ const EMPTY_HINT: Record<Column, string> = {
   done: 'Merged and cancelled tasks end up here.',
 };
 
+/**
+ * A column's order, in place: newest first; in Queued, a plan's waiting tasks stay together in
+ * plan order (placed by the newest of them), so the queue reads as the plan does.
+ */
+export function sortColumn(col: Column, tasks: Task[]): Task[] {
+  if (col !== 'queued') return tasks.sort((a, b) => b.stateChangedAt - a.stateChangedAt);
+  const newest = new Map<string, number>();
+  for (const t of tasks) if (t.plan) newest.set(t.plan.planId, Math.max(newest.get(t.plan.planId) ?? 0, t.stateChangedAt));
+  const at = (t: Task): number => (t.plan ? newest.get(t.plan.planId)! : t.stateChangedAt);
+  return tasks.sort((a, b) => at(b) - at(a) || (a.plan?.planId ?? a.id).localeCompare(b.plan?.planId ?? b.id) || (a.plan?.order ?? 0) - (b.plan?.order ?? 0));
+}
+
 export function Board(p: Props) {
   // Re-render every 30 s so "time in state" stays true.
   const [, tick] = useState(0);
@@ -50,7 +64,7 @@ export function Board(p: Props) {
 
   const byColumn = new Map<Column, Task[]>(COLUMNS.map((c) => [c, []]));
   for (const t of p.tasks) byColumn.get(columnOf(t.state))!.push(t);
-  for (const list of byColumn.values()) list.sort((a, b) => b.stateChangedAt - a.stateChangedAt);
+  for (const [col, list] of byColumn) sortColumn(col, list);
 
   return (
     <section className="board" aria-label="Task board">
@@ -148,6 +162,7 @@ function BoardColumn(p: ColumnProps) {
                 <TaskCard
                   task={t}
                   project={p.projects?.get(t.projectId) ?? null}
+                  planName={t.plan ? (p.planNames?.get(t.plan.planId) ?? null) : null}
                   selected={t.id === p.selectedId}
                   open={t.id === p.openId}
                   onSelect={() => p.onSelect(t.id)}

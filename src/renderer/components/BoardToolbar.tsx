@@ -1,4 +1,5 @@
-/** Above the board: find a task, and show or hide ended (failed, cancelled, blocked) and archived ones. */
+/** Above the board: which plan, find a task, and show or hide ended (failed, cancelled, blocked) and archived ones. */
+import type { ReactNode } from 'react';
 import type { Task, TaskState } from '../../shared/task';
 
 export interface BoardFilters {
@@ -20,9 +21,19 @@ export function applyFilters(tasks: Task[], f: BoardFilters): Task[] {
   );
 }
 
-export function BoardToolbar({ filters, onChange, total, shown }: { filters: BoardFilters; onChange(f: BoardFilters): void; total: number; shown: number }) {
+interface Props {
+  filters: BoardFilters;
+  onChange(f: BoardFilters): void;
+  total: number;
+  shown: number;
+  /** The plan selector and what goes with it, first in the row. */
+  children?: ReactNode;
+}
+
+export function BoardToolbar({ filters, onChange, total, shown, children }: Props) {
   return (
     <div className="board-toolbar">
+      {children}
       <input
         className="board-search"
         value={filters.text}

@@ -4,7 +4,7 @@
  * base are reported with nothing merged; removal that would lose work lists exactly what.
  */
 import { useEffect, useState } from 'react';
-import type { CleanupResult, ConflictContents, LostWork, MergePreview, MergeResult, MergeStrategy } from '../../shared/contract';
+import type { CleanupResult, ConflictContents, FeedbackDelivery, LostWork, MergePreview, MergeResult, MergeStrategy } from '../../shared/contract';
 import { touchedPaths, type ChangedFile } from '../../shared/diff';
 import type { Task } from '../../shared/task';
 import type { Api } from '../api/client';
@@ -107,7 +107,7 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
         onDone(r.status === 'stopped' ? `The rebase stopped on ${r.conflicts.length} conflicting file(s); finish it in the worktree.` : r.status === 'up-to-date' ? 'Already up to date with the base.' : `Rebased onto ${r.onto}.`);
       } else {
         const r = await api.call('tasks.sendConflictsToAgent', { taskId: task.id });
-        onDone(r.delivery === 'restarted' ? 'The agent was restarted to resolve the conflicts.' : 'The conflicts were sent to the agent.');
+        onDone(conflictsSent(r.delivery));
       }
     } catch (err) {
       setStep({ kind: 'error', message: (err as Error).message });
@@ -319,6 +319,11 @@ export function MergeFlow({ api, task, mode, onDone }: Props) {
       )}
     </Dialog>
   );
+}
+
+/** What sending the conflicts to the agent did. */
+export function conflictsSent(delivery: FeedbackDelivery): string {
+  return delivery === 'restarted' ? 'The agent was restarted to resolve the conflicts.' : 'The conflicts were sent to the agent.';
 }
 
 function summarize(paths: string[]): string {

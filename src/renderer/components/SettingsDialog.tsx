@@ -30,6 +30,13 @@ function MinutesInput({ seconds, onChange, placeholder, label }: { seconds: numb
   );
 }
 
+/** A whole number kept within its bounds (the lower bound when the field is emptied). */
+function CountInput({ value, min, max, onChange, label }: { value: number; min: number; max: number; onChange(n: number): void; label: string }) {
+  return (
+    <input type="number" min={min} max={max} value={value} onChange={(e) => onChange(Math.min(max, Math.max(min, Math.round(Number(e.target.value) || min))))} aria-label={label} />
+  );
+}
+
 interface Props {
   api: Api;
   settings: SettingsState;
@@ -79,6 +86,7 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
         budgetSec: draft.budgetSec,
         budgetPolicy: draft.budgetPolicy,
         autoRetryLimit: draft.autoRetryLimit,
+        maxParallelAgents: draft.maxParallelAgents,
       });
       onSaved(`Settings saved. New worktrees go under ${s.worktreesDir}.`);
     } catch (err) {
@@ -150,6 +158,11 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
               aria-label="Needs input quiet period"
             />
           </label>
+          <label className="field">
+            <span>Agents at once across plans</span>
+            <CountInput value={draft.maxParallelAgents} min={1} max={64} onChange={(n) => set('maxParallelAgents', n)} label="Agents at once across plans" />
+            <small className="muted">Plan tasks running at the same time, all plans together; each plan has its own cap too.</small>
+          </label>
         </div>
         {draft.editor === 'custom' && (
           <label className="field">
@@ -199,14 +212,7 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
             </label>
             <label className="field">
               <span>Automatic restarts per task</span>
-              <input
-                type="number"
-                min={0}
-                max={20}
-                value={draft.autoRetryLimit}
-                onChange={(e) => set('autoRetryLimit', Math.min(20, Math.max(0, Math.round(Number(e.target.value) || 0))))}
-                aria-label="Automatic restarts per task"
-              />
+              <CountInput value={draft.autoRetryLimit} min={0} max={20} onChange={(n) => set('autoRetryLimit', n)} label="Automatic restarts per task" />
               <small className="muted">How often the “restart” policy may restart one task.</small>
             </label>
           </div>

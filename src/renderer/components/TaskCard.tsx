@@ -40,6 +40,8 @@ interface Props {
   project: Project | null;
   /** How many attempts the task's group has, where the board knows (the card says "attempt 2/3"). */
   attemptCount?: number;
+  /** The name of the task's plan, where the board shows more than that plan (else the card says only "#key"). */
+  planName?: string | null;
   selected: boolean;
   open: boolean;
   onSelect(): void;
@@ -48,10 +50,12 @@ interface Props {
   onDragEnd(): void;
 }
 
-export function TaskCard({ task, project, attemptCount, selected, open, onSelect, onOpen, onDragStart, onDragEnd }: Props) {
+export function TaskCard({ task, project, attemptCount, planName, selected, open, onSelect, onOpen, onDragStart, onDragEnd }: Props) {
   const label = agentLabel(task);
   const needsInput = task.flags.needsInput;
   const gate = task.gate.verify !== null || task.gate.review !== null || task.state === 'verifying';
+  // A plan task that does not run yet says why ("waiting for #a", "scope overlaps #c", "cap reached").
+  const waiting = task.plan?.waiting && (task.state === 'blocked' || task.state === 'queued') ? task.plan.waiting : null;
   const flagged = needsInput || task.flags.deliveryUnconfirmed || task.flags.conflicts.length > 0 || task.flags.worktreeMissing || task.flags.stuck || task.flags.overBudget;
   return (
     <button
@@ -122,9 +126,19 @@ export function TaskCard({ task, project, attemptCount, selected, open, onSelect
           {timeAgo(task.stateChangedAt)}
         </span>
       </div>
-      {(task.branch || project) && (
+      {waiting && (
+        <div className="card-waiting" data-testid="plan-waiting" title={waiting}>
+          {waiting}
+        </div>
+      )}
+      {(task.branch || project || task.plan) && (
         <div className="card-branch" title={task.branch ?? undefined}>
           {project && <span className="card-project">{project.name}</span>}
+          {task.plan && (
+            <span className="card-plan" title={planName ? `Task #${task.plan.key} of the plan “${planName}”` : `Task #${task.plan.key} of this plan`}>
+              {planName && <span className="card-plan-name">{planName}</span>}#{task.plan.key}
+            </span>
+          )}
           {task.branch}
         </div>
       )}

@@ -1,6 +1,7 @@
 /** One task: its state and actions, its terminals (the agent's and shells), changes and details. */
 import { useEffect, useState } from 'react';
 import type { Task, TerminalInfo } from '../../shared/task';
+import type { Plan } from '../../shared/plan';
 import type { Api } from '../api/client';
 import type { TerminalChannel } from '../terminal/channel';
 import type { ThemeName } from '../theme';
@@ -40,9 +41,12 @@ interface Props {
   onClose(): void;
   /** Bumped to ask the visible terminal for focus (the T shortcut). */
   focusToken: number;
+  /** The task's plan, if it has one. */
+  plan?: Plan | null;
+  onOpenPlan?: (planId: string) => void;
 }
 
-export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, actions, onClose, focusToken }: Props) {
+export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, actions, onClose, focusToken, plan, onOpenPlan }: Props) {
   const [shells, setShells] = useState<TerminalInfo[]>([]);
   useEffect(() => {
     let live = true;
@@ -108,6 +112,11 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
           </button>
         </div>
         <div className="panel-meta">
+          {task.plan && (
+            <button className="link-button panel-plan" onClick={() => onOpenPlan?.(task.plan!.planId)} title="Open the plan" data-testid="panel-plan">
+              {plan ? `${plan.name} ` : 'plan '}#{task.plan.key}
+            </button>
+          )}
           <span>{agentLabel(task)}</span>
           {task.branch && (
             <span className="mono" title="Task branch">
@@ -173,7 +182,7 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
             </button>
           )}
           {canMerge(task) && (
-            <button className="btn btn-merge" onClick={() => actions.flow('merge', task)} title="M">
+            <button className="btn btn-merge" onClick={() => actions.flow('merge', task)} title={task.plan ? 'Through the plan’s merge train: a candidate first, then the plan’s verify (M)' : 'M'}>
               Merge into {task.baseBranch}
             </button>
           )}
