@@ -53,6 +53,7 @@ test('a plan imported from YAML runs with auto-merge: blocked cards say what the
   // No plans yet: the plan page says how to import one.
   await page.getByRole('button', { name: 'Plans' }).click();
   await expect(page.getByTestId('plans-empty')).toContainText('switchyard plan import FILE');
+  await bothThemes(page, 'plans-empty');
 
   // A cycle is refused, with the engine's words.
   await page.getByTestId('plans-empty').getByRole('button', { name: 'Import a plan file…' }).click();
@@ -107,6 +108,9 @@ test('a plan imported from YAML runs with auto-merge: blocked cards say what the
   await planPage.locator('.plan-task[data-key="join"]').click();
   await expect(page.getByTestId('panel-plan')).toHaveText('Parser and printer #join');
   await bothThemes(page, 'plans-page-done-with-task');
+  await planPage.getByRole('button', { name: 'Show on the board' }).click();
+  await expect(page.locator('.column-done .card')).toHaveCount(TASKS.length);
+  await screenshot(page, 'plans-board-done-with-task');
 });
 
 test('without auto-merge, a plan task merges from its panel through the merge train; the palette imports and starts plans', async ({ page, cockpit }) => {

@@ -29,7 +29,7 @@ export function PlanFilter({ plans, planId, onChange, onOpenPlans, onImport, uns
           ))}
         </select>
         <button className="btn btn-small btn-ghost" onClick={() => onOpenPlans(plan?.id ?? null)} title={plan ? `Open the page of “${plan.name}”` : 'Every plan of this project'}>
-          {plan ? 'Plan page' : plans.length > 0 ? 'Plans' : 'Plans…'}
+          {plan ? 'Plan page' : 'Plans'}
         </button>
         {onImport && plans.length === 0 && (
           <button className="btn btn-small btn-ghost" onClick={onImport}>

@@ -44,7 +44,7 @@ export function PlanPage(p: Props) {
           </button>
         )}
         <span className="plan-nav-spacer" />
-        {p.onImport && (
+        {p.onImport && p.plans.length > 0 && (
           <button className="btn btn-small" onClick={p.onImport}>
             Import plan…
           </button>
