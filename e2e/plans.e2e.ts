@@ -96,6 +96,10 @@ test('a plan imported from YAML runs with auto-merge: blocked cards say what the
   await page.locator('.column-running .card').first().waitFor();
   await bothThemes(page, 'plans-board-running');
 
+  // When the two src/** tasks are both ready, one waits for the other; caught for the screenshot only, as it is brief.
+  const overlap = page.locator('.board [data-testid="plan-waiting"]', { hasText: 'scope overlaps #' });
+  if (await overlap.waitFor({ timeout: 10_000 }).then(() => true, () => false)) await bothThemes(page, 'plans-board-scope-wait');
+
   // Every task merges through the train, in order, and the plan is done.
   await expect(page.locator('.column-done .card')).toHaveCount(TASKS.length, { timeout: 40_000 });
   await expect(page.getByLabel('Plan').locator('option:checked')).toHaveText(/· done$/);
