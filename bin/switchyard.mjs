@@ -29,7 +29,8 @@ function ensureBuilt() {
   const src = path.join(ROOT, 'src');
   const stale = !fs.existsSync(marker) || (fs.existsSync(src) && newestMtime(src) > fs.statSync(marker).mtimeMs);
   if (!stale) return;
-  process.stdout.write('Building Switchyard…\n');
+  // stderr: a command's stdout (plan status --json) stays its own.
+  process.stderr.write('Building Switchyard…\n');
   const cli = path.join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
   const r = spawnSync(process.execPath, [cli, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);

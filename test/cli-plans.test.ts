@@ -45,7 +45,15 @@ describe('switchyard plan (CLI)', () => {
       JSON.stringify({ name: 'From the CLI', tasks: [{ id: 'a', title: 'A', agent: agent('a') }, { id: 'b', title: 'B', agent: agent('b'), depends_on: ['a'] }, { id: 'c', title: 'C', agent: agent('c'), depends_on: ['a'] }] }),
     );
 
+    // A usage error says what is missing, and starts no engine.
+    const missing = await cli(dataDir, 'plan', 'start');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('say which plan id');
+    expect(readServerFile(dataDir)).toBeNull();
+
+    const outputs: string[] = [];
     const imported = await cli(dataDir, 'plan', 'import', planFile, '--project', repo, '--json');
+    outputs.push(imported.stdout, imported.stderr);
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stderr).toContain('starting one in the background');
     const view = JSON.parse(imported.stdout) as PlanView;
@@ -64,11 +72,17 @@ describe('switchyard plan (CLI)', () => {
     expect(git(repo, 'ls-tree', '--name-only', 'sy/plan/from-the-cli').split('\n')).toEqual(expect.arrayContaining(['a.txt', 'b.txt', 'c.txt']));
     const final = await cli(dataDir, 'plan', 'status', view.plan.id);
     expect(final.stdout).toContain('3 of 3 merged');
+    const finished = await cli(dataDir, 'plan', 'finish', view.plan.id, '--merge');
+    expect(finished.stdout).toContain('Merged into main');
+    expect(git(repo, 'ls-tree', '--name-only', 'main').split('\n')).toEqual(expect.arrayContaining(['a.txt', 'b.txt', 'c.txt']));
+    outputs.push(status.stdout, started.stdout, started.stderr, final.stdout, finished.stdout, finished.stderr);
+    // The token never shows: not in any output, not in the headless engine's log.
+    const token = fs.readFileSync(path.join(dataDir, 'server-token'), 'utf8').trim();
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
+    for (const o of outputs) expect(o).not.toContain(token);
+    expect(fs.readFileSync(path.join(dataDir, 'headless.log'), 'utf8')).not.toContain(token);
 
     // Bad input gets a clear error and a failing exit code.
-    const missing = await cli(dataDir, 'plan', 'start');
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('say which plan id');
     const unknown = await cli(dataDir, 'plan', 'status', 'nope');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no plan nope');

@@ -127,21 +127,21 @@ describe('plans', () => {
       auto_merge: true,
       tasks: [
         { id: 'one', title: 'One', agent: worker('one', 'shared.txt', 'one\n') },
-        { id: 'two', title: 'Two', agent: worker('two', 'shared.txt', 'two\n') },
+        // Slower, so "one" merges first and "two" is the one that conflicts.
+        { id: 'two', title: 'Two', agent: { profile: 'custom', command: scriptedAgent([{ sleep: 1200 }, { write: { path: 'shared.txt', content: 'two\n' } }, { commit: 'task two' }, { exit: 0 }]) } },
         { id: 'after-two', title: 'After two', agent: worker('after-two'), depends_on: ['two'] },
         { id: 'free', title: 'Free', agent: worker('free') },
       ],
     });
     await callApi(engine, 'plans.start', { planId: plan.id });
     const key = (k: string) => engine.plans.get(plan.id).tasks.find((x) => x.plan!.key === k)!;
-    await waitFor(() => key('free').state === 'done' && ['one', 'two'].every((k) => ['done', 'review'].includes(key(k).state)) && (key('one').state === 'review' || key('two').state === 'review'), 'one merge and one conflict', 60_000);
-    const conflicted = key('one').state === 'review' ? key('one') : key('two');
-    expect(conflicted.flags.conflicts).toEqual(['shared.txt']);
-    if (conflicted.plan!.key === 'two') {
-      expect(key('after-two').state).toBe('blocked');
-      expect(key('after-two').plan!.waiting).toBe('waiting for #two');
-    }
+    await waitFor(() => key('free').state === 'done' && key('one').state === 'done' && key('two').state === 'review' && key('two').flags.conflicts.length > 0, 'one merge and one conflict', 60_000);
+    expect(key('two').flags.conflicts).toEqual(['shared.txt']);
+    expect(key('after-two').state).toBe('blocked');
+    expect(key('after-two').plan!.waiting).toBe('waiting for #two');
     expect(engine.plans.get(plan.id).plan.status).toBe('running');
+    // Around the train, a plan task cannot be merged: the ordinary merge refuses it.
+    await expect(callApi(engine, 'tasks.merge', { taskId: key('two').id, commitUncommitted: false })).rejects.toMatchObject({ code: 'bad-state', message: expect.stringContaining('merge it through the plan') });
   }, 90_000);
 
   it('the global cap holds across plans, a cap change is acted on at once, and pause lets running tasks finish', async () => {
@@ -151,19 +151,70 @@ describe('plans', () => {
     const project = await engine.openProject(repo);
     const slow = (key: string) => ({ profile: 'custom' as const, command: scriptedAgent([{ print: `working on ${key}` }, { sleep: 1500 }, { write: { path: `${key}.txt`, content: 'x\n' } }, { commit: key }, { exit: 0 }]) });
     const { plan } = await importPlan(engine, project.id, { name: 'Capped', concurrency: 5, tasks: ['a', 'b', 'c'].map((k) => ({ id: k, title: k, agent: slow(k) })) });
+    const other = await importPlan(engine, project.id, { name: 'Other', concurrency: 5, tasks: [{ id: 'x', title: 'x', agent: slow('x') }] });
     await callApi(engine, 'plans.start', { planId: plan.id });
-    const tasks = () => engine.plans.get(plan.id).tasks;
+    await callApi(engine, 'plans.start', { planId: other.plan.id });
+    const tasks = () => [...engine.plans.get(plan.id).tasks, ...engine.plans.get(other.plan.id).tasks];
     await waitFor(() => tasks().filter((t) => t.state === 'running').length === 1, 'one task running');
     await waitFor(() => tasks().some((t) => t.plan!.waiting === 'cap reached (1 at once across plans)'), 'the others to say why they wait');
     await engine.updateSettings({ maxParallelAgents: 2 });
     await waitFor(() => tasks().filter((t) => t.state === 'running').length === 2, 'a second task once the cap rose');
     await callApi(engine, 'plans.pause', { planId: plan.id });
-    // The two running tasks finish; the third never starts while paused.
+    await callApi(engine, 'plans.pause', { planId: other.plan.id });
+    // The two running tasks finish; nothing else starts while paused.
     await waitFor(() => tasks().filter((t) => t.state === 'review').length === 2, 'the running tasks to finish');
-    const third = tasks().find((t) => t.state === 'queued')!;
+    expect(tasks().filter((t) => t.state === 'queued')).toHaveLength(2);
+    const third = engine.plans.get(plan.id).tasks.find((t) => t.state === 'queued') ?? engine.plans.get(other.plan.id).tasks.find((t) => t.state === 'queued')!;
     expect(third.plan!.waiting).toBe('the plan is paused');
-    await callApi(engine, 'plans.start', { planId: plan.id });
+    await callApi(engine, 'plans.start', { planId: third.plan!.planId });
     await waitFor(() => engine.store.task(third.id).state !== 'queued', 'the third to start on resume');
+  });
+
+  it('a candidate that fails the plan’s verify goes back to review, the integration branch unchanged', async () => {
+    // Each task alone passes; together they break the check: only the merge candidate shows it.
+    const repo = makeRepo({ 'README.md': '# demo\n', 'check.js': "const fs = require('fs'); if (fs.existsSync('left.txt') && fs.existsSync('right.txt')) { console.log('left and right clash'); process.exit(1) }\n" });
+    const engine = await startEngine();
+    const project = await engine.openProject(repo);
+    const { plan } = await importPlan(engine, project.id, {
+      name: 'Clash',
+      verify: `${process.execPath} check.js`,
+      auto_merge: true,
+      tasks: [
+        { id: 'left', title: 'Left', agent: worker('left') },
+        { id: 'right', title: 'Right', agent: { profile: 'custom', command: scriptedAgent([{ sleep: 1000 }, { write: { path: 'right.txt', content: 'r\n' } }, { commit: 'task right' }, { exit: 0 }]) } },
+      ],
+    });
+    await callApi(engine, 'plans.start', { planId: plan.id });
+    const key = (k: string) => engine.plans.get(plan.id).tasks.find((x) => x.plan!.key === k)!;
+    await waitFor(() => key('left').state === 'done' && key('right').state === 'review' && key('right').gate.escalated === 'candidate-failed', 'the clash to be caught on the candidate', 60_000);
+    const tip = git(repo, 'rev-parse', 'sy/plan/clash');
+    expect(git(repo, 'ls-tree', '--name-only', 'sy/plan/clash').split('\n')).not.toContain('right.txt');
+    expect(engine.store.events(key('right').id).some((e) => e.reason.includes('left and right clash'))).toBe(true);
+    expect(git(repo, 'for-each-ref', 'refs/switchyard/')).toBe('');
+    expect(git(repo, 'rev-parse', 'sy/plan/clash')).toBe(tip);
+  });
+
+  it('stop interrupts the plan’s agents; start resumes them, and the plan is done only when all have merged', async () => {
+    const repo = makeRepo();
+    const engine = await startEngine();
+    const project = await engine.openProject(repo);
+    const steady = { profile: 'custom' as const, command: scriptedAgent([{ if: { run: 1 }, hang: true }, { write: { path: 'slow.txt', content: 's\n' } }, { commit: 'slow' }, { exit: 0 }]) };
+    const { plan } = await importPlan(engine, project.id, { name: 'Stoppable', auto_merge: true, tasks: [{ id: 'quick', title: 'Quick', agent: worker('quick') }, { id: 'slow', title: 'Slow', agent: steady }] });
+    await callApi(engine, 'plans.start', { planId: plan.id });
+    const key = (k: string) => engine.plans.get(plan.id).tasks.find((x) => x.plan!.key === k)!;
+    await waitFor(() => key('quick').state === 'done' && key('slow').state === 'running', 'one merged, one running');
+    await callApi(engine, 'plans.stop', { planId: plan.id });
+    await waitFor(() => key('slow').state === 'interrupted', 'the running task to be interrupted');
+    expect(engine.plans.get(plan.id).plan.status).toBe('stopped');
+    await expect(callApi(engine, 'plans.finish', { planId: plan.id, how: 'merge' })).rejects.toMatchObject({ code: 'bad-state' });
+    await callApi(engine, 'plans.start', { planId: plan.id });
+    await waitFor(() => engine.plans.get(plan.id).plan.status === 'done', 'the plan to finish once resumed', 30_000);
+    expect(key('slow').state).toBe('done');
+  });
+
+  it('one engine per data folder: a second is refused, saying which holds it', async () => {
+    const engine = await startEngine();
+    await expect(startEngine({ dataDir: engine.dataDir })).rejects.toThrow(/another Switchyard engine \(pid \d+\) is already using/);
   });
 
   it('edits are compare-and-set: a stale version is refused and nothing changes', async () => {
@@ -183,8 +234,16 @@ describe('plans', () => {
     const cyclic = { ...file, tasks: [{ id: 'a', title: 'A', agent: worker('a'), depends_on: ['b'] }, { id: 'b', title: 'B', agent: worker('b'), depends_on: ['a'] }] };
     await expect(callApi(engine, 'plans.update', { planId: plan.id, version: plan.version + 1, plan: cyclic })).rejects.toMatchObject({ message: expect.stringContaining('cycle: ') });
     expect(engine.plans.get(plan.id).tasks).toHaveLength(2);
+    // Removing a task that never started takes it out of the plan for good; its id can come back as a new task.
+    const removed = await callApi<PlanView>(engine, 'plans.update', { planId: plan.id, version: plan.version + 1, plan: { ...file, tasks: [file.tasks[0]] } });
+    expect(removed.tasks.map((x) => x.plan!.key)).toEqual(['a']);
+    expect(engine.plans.toFile(plan.id).tasks.map((x) => x.id)).toEqual(['a']);
+    const readded = await callApi<PlanView>(engine, 'plans.update', { planId: plan.id, version: removed.plan.version, plan: { ...file, tasks: [file.tasks[0], { id: 'b', title: 'B again', agent: worker('b') }] } });
+    expect(readded.tasks.find((x) => x.plan!.key === 'b')).toMatchObject({ title: 'B again', state: 'queued' });
     // Not every task has merged: the plan cannot be finished yet.
     await expect(callApi(engine, 'plans.finish', { planId: plan.id, how: 'merge' })).rejects.toMatchObject({ code: 'bad-state', message: expect.stringContaining('have not merged yet (#a, #b)') });
+    // A verify that would need a shell is refused at import or edit, naming the field.
+    await expect(callApi(engine, 'plans.update', { planId: plan.id, version: readded.plan.version, plan: { ...file, verify: 'npm test | tee log' } })).rejects.toMatchObject({ message: expect.stringContaining('verify') });
   });
 
   it('refuses a bad plan with a message naming the problem, and creates nothing', async () => {

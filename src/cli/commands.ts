@@ -9,17 +9,20 @@
  *   switchyard plan pause ID | stop ID
  *   switchyard plan status ID                     the DAG, with each task's state
  *   switchyard plan export ID [--yaml|--json]
+ *   switchyard plan update ID FILE --version N     replace its definition (compare-and-set)
+ *   switchyard plan finish ID --merge|--pr         merge the integration branch into the base, or open a PR
  *   switchyard task list [--project DIR]
  *   switchyard task merge ID                      a plan task through the merge train; others into their base
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { MergeResult, PlanView, TrainResult } from '../shared/contract';
+import type { MergeResult, Method, Output, PlanView, TrainResult } from '../shared/contract';
 import type { Plan } from '../shared/plan';
 import type { Project, Task } from '../shared/task';
 import { defaultDataDir } from '../engine/paths';
 import { EngineClient } from './engine-client';
+import { parse as parseYaml } from 'yaml';
 
 export const COMMANDS_USAGE = `usage: switchyard plan import FILE [--project DIR]
        switchyard plan list [--project DIR]
@@ -28,6 +31,8 @@ export const COMMANDS_USAGE = `usage: switchyard plan import FILE [--project DIR
        switchyard plan stop ID
        switchyard plan status ID
        switchyard plan export ID [--yaml | --json]
+       switchyard plan update ID FILE --version N
+       switchyard plan finish ID --merge | --pr
        switchyard task list [--project DIR]
        switchyard task merge ID
 
@@ -66,10 +71,13 @@ export async function runCommand(group: 'plan' | 'task', argv: string[], io: Io)
       'data-dir': { type: 'string' },
       'auto-merge': { type: 'boolean' },
       'no-auto-merge': { type: 'boolean' },
+      version: { type: 'string' },
+      merge: { type: 'boolean' },
+      pr: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const [action, arg] = positionals;
+  const [action, arg, second] = positionals;
   if (values.help || !action) {
     io.out(COMMANDS_USAGE);
     return values.help ? 0 : 2;
@@ -81,7 +89,14 @@ export async function runCommand(group: 'plan' | 'task', argv: string[], io: Io)
     if (!arg) throw Object.assign(new Error(`say which ${what}: switchyard ${group} ${action} <${what}>`), { usage: true });
     return arg;
   };
-  const client = await EngineClient.connect(dataDir, (line) => io.err(`${line}\n`));
+  // Connected on first use, so a usage error never starts an engine.
+  const conn: { client: EngineClient | null } = { client: null };
+  const client = {
+    call: async <M extends Method>(method: M, input: unknown): Promise<Output<M>> => {
+      conn.client ??= await EngineClient.connect(dataDir, (line) => io.err(`${line}\n`));
+      return conn.client.call(method, input);
+    },
+  };
   try {
     const project = async (): Promise<Project> => client.call('projects.open', { path: path.resolve(values.project ?? process.cwd()) });
     switch (`${group} ${action}`) {
@@ -123,6 +138,27 @@ export async function runCommand(group: 'plan' | 'task', argv: string[], io: Io)
         io.out(text);
         return 0;
       }
+      case 'plan update': {
+        const planId = need('plan id');
+        const version = Number(values.version);
+        if (!second || !Number.isInteger(version) || version < 1) {
+          throw Object.assign(new Error('say the file and the version you edited: switchyard plan update ID FILE --version N (see plan status --json)'), { usage: true });
+        }
+        const file = path.resolve(second);
+        const text = fs.readFileSync(file, 'utf8');
+        const plan: unknown = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text);
+        const view = await client.call('plans.update', { planId, version, plan });
+        print(`Updated: ${planLine(view.plan)} (now version ${view.plan.version})`, view);
+        return 0;
+      }
+      case 'plan finish': {
+        const planId = need('plan id');
+        if (values.merge === values.pr) throw Object.assign(new Error('say how: --merge (into the base branch) or --pr (a pull request)'), { usage: true });
+        const r = await client.call('plans.finish', { planId, how: values.pr ? 'pull-request' : 'merge' });
+        if ('pullRequest' in r) print(`Pull request: ${r.pullRequest.url}`, r);
+        else print(describeMerge(r.merge), r);
+        return 'pullRequest' in r || r.merge.status === 'merged' ? 0 : 1;
+      }
       case 'task list': {
         const tasks = await client.call('tasks.list', { projectId: values.project ? (await project()).id : undefined });
         print(tasks.length === 0 ? 'No tasks.' : tasks.map((t) => `${MARK[t.state]} ${t.id}  ${t.state.padEnd(11)} ${t.title}${t.plan ? `  (#${t.plan.key})` : ''}`).join('\n'), tasks);
@@ -146,7 +182,7 @@ export async function runCommand(group: 'plan' | 'task', argv: string[], io: Io)
         return 2;
     }
   } finally {
-    client.close();
+    conn.client?.close();
   }
 }
 

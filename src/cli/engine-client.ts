@@ -6,14 +6,14 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import type { Method, Output, RpcResponse } from '../shared/contract';
 import { SERVER_TOKEN_FILE, TOKEN_PARAM, WS_PATH, type ServerTextMessage } from '../shared/wire';
 import { siblingLaunch } from '../engine/launches';
-import { readServerFile } from '../engine/server-file';
+import { readServerFile, type ServerFile } from '../engine/server-file';
+import { engineLockHolder } from '../engine/engine-lock';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const START_TIMEOUT_MS = 60_000;
@@ -39,10 +39,14 @@ export class EngineClient {
   static async connect(dataDir: string, log: (line: string) => void): Promise<EngineClient> {
     let server = readServerFile(dataDir);
     if (!server) {
+      const holder = engineLockHolder(dataDir);
+      if (holder !== null) {
+        throw new Error(
+          `the Switchyard engine using ${dataDir} (pid ${holder}) does not take commands (it is the desktop app, or still starting); run switchyard serve (or --headless) for scripts, or try again in a moment`,
+        );
+      }
       log(`No Switchyard engine runs for ${dataDir}; starting one in the background (switchyard serve --headless).`);
-      await startHeadless(dataDir);
-      server = readServerFile(dataDir);
-      if (!server) throw new Error('the headless engine did not start');
+      server = await startHeadless(dataDir);
     }
     const token = fs.readFileSync(path.join(dataDir, SERVER_TOKEN_FILE), 'utf8').trim();
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}${WS_PATH}?${TOKEN_PARAM}=${token}`);
@@ -66,21 +70,26 @@ export class EngineClient {
   }
 }
 
-async function startHeadless(dataDir: string): Promise<void> {
+/**
+ * Starts `serve --headless` in the background and waits for its server file. Two commands
+ * racing here both spawn one; the engine lock lets one win, and both then use the winner.
+ */
+async function startHeadless(dataDir: string): Promise<ServerFile> {
   const launch = siblingLaunch(HERE, 'serve');
-  const ready = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sy-cli-')), 'ready.json');
   const logFile = path.join(dataDir, 'headless.log');
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const out = fs.openSync(logFile, 'a', 0o600);
-  const child = spawn(launch.command, [...launch.args, '--headless', '--port', '0', '--data-dir', dataDir, '--ready-file', ready], {
+  const child = spawn(launch.command, [...launch.args, '--headless', '--port', '0', '--data-dir', dataDir], {
     detached: true,
     stdio: ['ignore', out, out],
   });
   child.unref();
   const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!fs.existsSync(ready)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the headless engine did not start; see ${logFile}`);
+  for (;;) {
+    const server = readServerFile(dataDir);
+    if (server) return server;
+    const lostRace = child.exitCode !== null && engineLockHolder(dataDir) === null;
+    if (lostRace || Date.now() > deadline) throw new Error(`the headless engine did not start; see ${logFile}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  fs.rmSync(path.dirname(ready), { recursive: true, force: true });
 }

@@ -43,6 +43,7 @@ import { Plans } from './plans/plans';
 import { PlanRunner } from './plans/plan-runner';
 import { MergeTrain } from './plans/merge-train';
 import { finishPlan } from './plans/finish';
+import { acquireEngineLock } from './engine-lock';
 
 export type { EngineOptions } from './context';
 
@@ -53,6 +54,8 @@ export interface EngineEvents {
 export class Engine extends EventEmitter<EngineEvents> {
   readonly store: Store;
   private ptyd: PtydClient | null = null;
+  /** One engine per data folder (engine-lock.ts). */
+  private readonly releaseLock: () => void;
   private closing = false;
   private readonly ctx: EngineContext;
   private readonly runner: TaskRunner;
@@ -82,6 +85,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     // The data folder holds prompts, the token and the database: private, whoever made it.
     fs.chmodSync(options.dataDir, 0o700);
+    this.releaseLock = acquireEngineLock(options.dataDir);
     this.store = new Store(path.join(options.dataDir, 'switchyard.db'));
     this.settingsStore = new SettingsStore(this.store, options.dataDir);
     this.ctx = {
@@ -147,8 +151,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.on('event', (e) => this.attempts.onEvent(e));
     // ---- plans: wiring ----
     this.plans = new Plans(this.ctx, this.runner, () => this.planRunner.schedule());
-    this.planRunner = new PlanRunner(this.ctx, this.plans.store, this.runner);
     this.mergeTrain = new MergeTrain(this.ctx, this.plans.store, { waiter: this.checkSessions, repo: this.repoSetup });
+    this.planRunner = new PlanRunner(this.ctx, this.plans.store, this.runner, (task) => this.mergeTrain.offer(task));
     this.on('event', (e) => {
       this.planRunner.onEvent(e);
       this.mergeTrain.onEvent(e);
@@ -223,6 +227,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     } catch (err) {
       await engine.supervision.close();
       engine.store.close();
+      engine.releaseLock();
       throw err;
     }
     return engine;
@@ -313,6 +318,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.review.fileContents(input);
   }
   merge(taskId: string, commitUncommitted: boolean, expectedFiles?: string[], more: Omit<MergeOptions, 'commitUncommitted' | 'expectedFiles'> = {}): Promise<MergeResult> {
+    const task = this.store.task(taskId);
+    if (task.plan) {
+      // Around the train, a plan task would skip its candidate verify and its parents' order.
+      throw new SwitchyardError('bad-state', `"${task.title}" is part of a plan: merge it through the plan's merge train (Merge in its panel, or switchyard task merge ${taskId})`);
+    }
     return this.mergeFlow.merge(taskId, { commitUncommitted, expectedFiles, ...more });
   }
   /** Deleting commits that exist on no other branch needs `confirmBranch`, the branch name as typed. */
@@ -479,6 +489,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.gate.close();
     this.planRunner.close();
     this.mergeTrain.close();
+    // Starts and merges under way finish first: they write to the store.
+    await this.planRunner.idle().catch(() => {});
+    await this.mergeTrain.idle().catch(() => {});
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
     await this.supervision.close();
     const client = this.ptyd;
@@ -500,5 +513,6 @@ export class Engine extends EventEmitter<EngineEvents> {
       client.close();
     }
     this.store.close();
+    this.releaseLock();
   }
 }

@@ -76,8 +76,13 @@ async function main(): Promise<void> {
     }
   }
 
-  process.stdout.write(`Switchyard ${pkg.version} is serving the cockpit on 127.0.0.1:${server.port}\n`);
-  process.stdout.write(`  Open: ${server.url}\n`);
+  if (values.headless) {
+    // No URL: it holds the token, and a headless server's output usually goes to a log file.
+    process.stdout.write(`Switchyard ${pkg.version} is running headless on 127.0.0.1:${server.port} (drive it with switchyard plan …, switchyard task …)\n`);
+  } else {
+    process.stdout.write(`Switchyard ${pkg.version} is serving the cockpit on 127.0.0.1:${server.port}\n`);
+    process.stdout.write(`  Open: ${server.url}\n`);
+  }
   process.stdout.write(`  Data: ${dataDir}\n`);
   process.stdout.write(`Agents run in a background daemon and keep running if this server stops. Ctrl-C to stop serving.\n`);
   // Where the CLI finds this server (the token it reads from its own file).

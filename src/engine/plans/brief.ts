@@ -21,8 +21,8 @@ export async function synthesisBrief(ctx: EngineContext, plans: PlanStore, task:
   const parts: string[] = [`This task builds on ${task.plan!.parents.length} earlier tasks of the plan "${plan.name}", all merged into ${plan.integrationBranch}:`];
   for (const key of task.plan!.parents) {
     const parent = byKey.get(key);
-    if (!parent?.branch) continue;
-    const { subjects, files } = await mergedWork(project.path, plan.integrationBranch, parent.branch);
+    if (!parent) continue;
+    const { subjects, files } = await mergedWork(project.path, plan.integrationBranch, parent);
     parts.push('', `## #${key}: ${parent.title}`);
     parts.push(subjects.length > 0 ? `Commits:\n${subjects.slice(0, MAX_SUBJECTS).map((s) => `- ${s}`).join('\n')}` : 'Commits: none');
     if (subjects.length > MAX_SUBJECTS) parts.push(`- … and ${subjects.length - MAX_SUBJECTS} more`);
@@ -38,18 +38,23 @@ export async function synthesisBrief(ctx: EngineContext, plans: PlanStore, task:
  * is the branch's tip tells where the integration branch stood before it; the branch's own
  * commits are those since then.
  */
-async function mergedWork(repo: string, integration: string, branch: string): Promise<{ subjects: string[]; files: string[] }> {
-  const tip = (await git(['rev-parse', `refs/heads/${branch}`], { cwd: repo, okCodes: [128] })).stdout.trim();
-  if (!tip) return { subjects: [], files: [] };
-  const merges = await git(['log', '--merges', '--format=%H %P', `refs/heads/${integration}`], { cwd: repo });
+async function mergedWork(repo: string, integration: string, parent: Task): Promise<{ subjects: string[]; files: string[] }> {
+  const branchTip = parent.branch ? await git(['rev-parse', '--verify', '--quiet', `refs/heads/${parent.branch}^{commit}`], { cwd: repo, okCodes: [1] }) : null;
+  let tip = branchTip?.code === 0 ? branchTip.stdout.trim() : '';
+  // The merge train's merge commit names the task, so it is found even once the branch is gone.
+  const merges = await git(['log', '--merges', '--format=%H %P%x00%s', `refs/heads/${integration}`], { cwd: repo });
   let before: string | null = null;
   for (const line of merges.stdout.split('\n')) {
-    const [, first, ...others] = line.trim().split(' ');
-    if (first && others.includes(tip)) {
+    const [ids = '', subject = ''] = line.split('\0');
+    const [, first, ...others] = ids.trim().split(' ');
+    if (!first) continue;
+    if ((tip && others.includes(tip)) || (!tip && subject.endsWith(`(#${parent.plan!.key}) into ${integration}`))) {
       before = first;
+      tip ||= others[0] ?? '';
       break;
     }
   }
+  if (!tip) return { subjects: [], files: [] };
   // A fast-forward leaves no merge commit: the branch's commits since it left the base.
   const from = before ?? (await git(['merge-base', `refs/heads/${integration}`, tip], { cwd: repo })).stdout.trim();
   const range = from === tip ? [] : [`${from}..${tip}`];

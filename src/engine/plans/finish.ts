@@ -15,7 +15,7 @@ import type { PlanStore } from './plan-store';
 
 export async function finishPlan(ctx: EngineContext, plans: PlanStore, planId: string, how: 'merge' | 'pull-request', toolPath: string): Promise<PlanFinishResult> {
   const plan = plans.plan(planId);
-  const tasks = ctx.store.planTasks(planId).filter((t) => t.state !== 'cancelled');
+  const tasks = ctx.store.planTasks(planId);
   const open = tasks.filter((t) => t.state !== 'done');
   if (open.length > 0) {
     throw new SwitchyardError('bad-state', `${open.length} of the plan's tasks have not merged yet (${open.slice(0, 5).map((t) => `#${t.plan!.key}`).join(', ')}); finish them first`);
@@ -28,6 +28,7 @@ export async function finishPlan(ctx: EngineContext, plans: PlanStore, planId: s
   }
   const out = await mergeIntoBase({ repo, target: plan.baseBranch, taskBranch: plan.integrationBranch, strategy: 'merge', message: `Merge plan "${plan.name}" (${plan.integrationBranch})\n\n${summary(plan, tasks.map((t) => `- ${t.title}`))}` });
   if (out.status === 'merged') {
+    // The plan's worktrees are cleaned up task by task, under the usual rules: nothing is removed here.
     return { merge: { status: 'merged', commit: out.commit, alreadyMerged: out.alreadyMerged, baseBranch: plan.baseBranch, strategy: 'merge', updatedCheckout: out.updatedCheckout, cleanup: { status: 'removed', ignoredRemoved: [] } } };
   }
   return { merge: out };

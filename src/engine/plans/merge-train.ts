@@ -28,10 +28,14 @@ import type { PlanStore } from './plan-store';
 
 export type { TrainResult };
 
+const RETRY_REFUSED_MS = 30_000;
+
 export class MergeTrain {
   /** Per plan, the merges waiting their turn; one runs at a time per plan. */
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly queued = new Set<string>();
+  /** When the train last refused each task. */
+  private readonly refusedAt = new Map<string, number>();
   private closed = false;
 
   constructor(
@@ -50,11 +54,21 @@ export class MergeTrain {
 
   /** With auto-merge on, a plan task that passed its checks joins the train. */
   onEvent(e: EngineEvent): void {
-    if (e.type !== 'task' || !e.task.plan || e.task.state !== 'review' || this.queued.has(e.task.id)) return;
-    const t = e.task;
-    const plan = this.plans.plan(t.plan!.planId);
+    if (e.type === 'task') this.offer(e.task);
+  }
+
+  /**
+   * Queues the task if its plan merges by itself and it is ready: in review, its checks passed
+   * (or it has none), no conflict. A task the train refused is offered again at most every
+   * half minute (its worktree or the integration branch's checkout may have changed).
+   */
+  offer(t: Task): void {
+    if (!t.plan || t.state !== 'review' || this.queued.has(t.id) || this.closed) return;
+    const plan = this.plans.plan(t.plan.planId);
     if (!plan.autoMerge || (plan.status !== 'running' && plan.status !== 'paused')) return;
     if (t.gate.escalated || t.flags.conflicts.length > 0 || t.gate.verify === 'failed' || t.gate.verify === 'timeout' || t.gate.verify === 'error') return;
+    const refused = this.refusedAt.get(t.id);
+    if (refused !== undefined && Date.now() - refused < RETRY_REFUSED_MS) return;
     void this.merge(t.id).catch(() => {});
   }
 
@@ -84,6 +98,7 @@ export class MergeTrain {
     const plan = this.plans.plan(task.plan!.planId);
     const repo = store.project(task.projectId).path;
     const refuse = (reason: string): TrainResult => {
+      this.refusedAt.set(taskId, Date.now());
       store.addNote(taskId, `merge train: not merged — ${reason}`);
       this.ctx.taskChanged(store.task(taskId));
       return { status: 'refused', reason };

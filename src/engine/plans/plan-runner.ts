@@ -17,6 +17,7 @@ import { decide, describeWait, type SchedPlan } from './scheduler';
 export class PlanRunner {
   /** Tasks being started right now: they count as running until their start settles. */
   private readonly starting = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
   private scheduled = false;
   private evaluating: Promise<void> | null = null;
   private again = false;
@@ -28,6 +29,8 @@ export class PlanRunner {
     private readonly ctx: EngineContext,
     private readonly plans: PlanStore,
     private readonly runner: TaskRunner,
+    /** Offers a task in review to the merge train (auto-merge plans). */
+    private readonly offerMerge: (task: Task) => void = () => {},
   ) {}
 
   onEvent(e: EngineEvent): void {
@@ -88,6 +91,8 @@ export class PlanRunner {
         order: t.plan!.order,
         scope: t.plan!.scope,
         parents: t.plan!.parents,
+        // Supervision's restart goes through interrupted and starts the task itself.
+        resumable: !(t.stateReason ?? '').startsWith('stopped by supervision to restart'),
       })),
     }));
     const d = decide(snapshot, this.ctx.settings().maxParallelAgents);
@@ -113,43 +118,58 @@ export class PlanRunner {
     });
     for (const id of changed) this.ctx.taskChanged(store.task(id));
     for (const plan of active) this.finishIfDone(plan, tasksOf.get(plan.id)!);
+    // Work in review that the train has not taken yet (after a restart, or a refusal since resolved).
+    for (const plan of active) if (plan.autoMerge && plan.status !== 'draft') for (const t of tasksOf.get(plan.id)!) if (t.state === 'review') this.offerMerge(t);
 
-    for (const { taskId } of d.dispatch) {
+    for (const { taskId, resume } of d.dispatch) {
       if (this.closed) return;
       this.starting.add(taskId);
-      void this.start(taskId)
+      const p = this.start(taskId, resume === true)
         .catch(() => {
           // the store closed while it started (shutting down)
         })
         .finally(() => {
           this.starting.delete(taskId);
+          this.inFlight.delete(p);
           this.schedule();
         });
+      this.inFlight.add(p);
     }
   }
 
-  private async start(taskId: string): Promise<void> {
+  /** Resolves when no start is in flight (for a clean shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async start(taskId: string, resume: boolean): Promise<void> {
     const { store } = this.ctx;
     const task = store.task(taskId);
+    // The plan may have been paused or stopped, or the task changed, since the decision.
+    if (this.closed || this.plans.plan(task.plan!.planId).status !== 'running') return;
+    if (resume ? task.state !== 'interrupted' : task.state !== 'queued') return;
     this.plans.setWaiting(taskId, null);
     try {
+      if (resume) {
+        await this.runner.startTask(taskId, { resume: true, automatic: true, reason: 'resumed by its plan' });
+        return;
+      }
       const brief = task.plan!.parents.length > 1 ? await synthesisBrief(this.ctx, this.plans, task) : null;
-      await this.runner.startTask(taskId, {
-        ...(brief ? { prompt: `${brief}\n\n${task.prompt}` } : {}),
-        reason: `started by its plan${brief ? ', with a synthesis brief of its parents' : ''}`,
-        automatic: true,
-      });
-      if (brief) store.addNote(taskId, `synthesis brief:\n${brief}`);
+      // The brief becomes part of the task's prompt, so restarts and fix rounds keep it.
+      if (brief) {
+        store.patchTask(taskId, { prompt: `${brief}\n\n${task.prompt}` });
+        store.addNote(taskId, 'started with a synthesis brief of its parents (now at the head of its prompt)');
+      }
+      await this.runner.startTask(taskId, { reason: `started by its plan${brief ? ', with a synthesis brief of its parents' : ''}`, automatic: true });
     } catch (err) {
       // A task that cannot start fails, saying why; its children stay blocked, the rest go on.
       const now = store.task(taskId);
-      if (now.state === 'queued') this.ctx.taskChanged(store.transition(taskId, 'failed', `its plan could not start it: ${(err as Error).message}`));
+      if (now.state === 'queued' || now.state === 'interrupted') this.ctx.taskChanged(store.transition(taskId, 'failed', `its plan could not start it: ${(err as Error).message}`));
     }
   }
 
   private finishIfDone(plan: Plan, tasks: Task[]): void {
-    const live = tasks.filter((t) => t.state !== 'cancelled');
-    if (plan.status !== 'running' || live.length === 0 || !live.every((t) => t.state === 'done')) return;
+    if (plan.status !== 'running' || tasks.length === 0 || !tasks.every((t) => t.state === 'done')) return;
     const next = this.plans.compareAndSet(plan.id, plan.version, { status: 'done' });
     this.ctx.emit({ type: 'plan', plan: next });
   }

@@ -133,6 +133,11 @@ export class PlanStore {
       .run(planId, c.key, c.order, c.priority, c.scope ? JSON.stringify(c.scope) : null, JSON.stringify(c.parents), taskId);
   }
 
+  /** Takes a task out of its plan (removed by an edit): it stays, as a task of its own. */
+  detach(taskId: string): void {
+    this.db.prepare('UPDATE tasks SET plan_id = NULL, plan_key = NULL, plan_order = NULL, plan_parents_json = NULL, plan_wait = NULL WHERE id = ?').run(taskId);
+  }
+
   /** Why a plan task waits; written only when it changes, so the board sees each change once. Returns whether it changed. */
   setWaiting(taskId: string, waiting: string | null): boolean {
     const r = this.db.prepare('UPDATE tasks SET plan_wait = ? WHERE id = ? AND plan_wait IS NOT ?').run(waiting, taskId, waiting);

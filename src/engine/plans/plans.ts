@@ -222,7 +222,7 @@ export class Plans {
     }
     const keep = new Set(spec.tasks.map((t) => t.id));
     for (const old of current.tasks) {
-      if (!keep.has(old.plan!.key) && old.state !== 'queued' && old.state !== 'blocked' && old.state !== 'cancelled') {
+      if (!keep.has(old.plan!.key) && old.state !== 'queued' && old.state !== 'blocked') {
         throw new SwitchyardError('bad-state', `task "${old.plan!.key}" has started (${old.state}); it cannot be removed from the plan — stop or discard it first`);
       }
     }
@@ -243,8 +243,11 @@ export class Plans {
         return this.ctx.taskChanged(store.task(old.id));
       });
       for (const old of current.tasks) {
-        if (keep.has(old.plan!.key) || old.state === 'cancelled') continue;
-        this.ctx.taskChanged(store.transition(old.id, 'cancelled', 'removed from its plan'));
+        if (keep.has(old.plan!.key)) continue;
+        // Out of the plan for good: a task of its own, kept with its history.
+        if (old.state !== 'cancelled') store.transition(old.id, 'cancelled', 'removed from its plan');
+        this.store.detach(old.id);
+        this.ctx.taskChanged(store.task(old.id));
       }
     });
     this.changed();
@@ -275,7 +278,8 @@ export class Plans {
     if (plan.status === 'done') throw new SwitchyardError('bad-state', 'the plan is done: every task has merged');
     const next = this.store.compareAndSet(planId, plan.version, { status: 'stopped' });
     for (const id of this.store.taskIds(planId)) {
-      if (LIVE_STATES.includes(this.ctx.store.task(id).state)) await this.runner.stopTask(id, { reason: 'stopped with its plan' }).catch(() => {});
+      // Interrupted, not cancelled: starting the plan again resumes them where they were.
+      if (LIVE_STATES.includes(this.ctx.store.task(id).state)) await this.runner.stopTask(id, { to: 'interrupted', reason: 'stopped with its plan' }).catch(() => {});
     }
     this.changed();
     return next;

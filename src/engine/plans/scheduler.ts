@@ -22,6 +22,8 @@ export interface SchedTask {
   scope: readonly string[] | null;
   /** Plan-local ids of the tasks that must merge first. */
   parents: readonly string[];
+  /** For an interrupted task: false when someone else (supervision) is already restarting it. */
+  resumable?: boolean;
 }
 
 export interface SchedPlan {
@@ -41,16 +43,20 @@ export type WaitReason =
   | { kind: 'paused' };
 
 export interface Decision {
-  /** Tasks to start, in order. */
-  dispatch: { planId: string; taskId: string }[];
+  /** Tasks to start, in order; `resume` for an interrupted one (its agent stopped with the plan, or lost in a crash). */
+  dispatch: { planId: string; taskId: string; resume?: boolean }[];
   /** Why each task that could run later does not run now. */
   waiting: Map<string, WaitReason>;
   /** Tasks whose parents have not all merged (they belong in `blocked`), and ready ones (`queued`). */
   blocked: Set<string>;
 }
 
-/** States in which a task's agent (or its checks) occupy it. */
-const LIVE: readonly TaskState[] = ['running', 'verifying'];
+/**
+ * States in which a task holds its slot and its scope: its agent (or its checks) runs, or it
+ * was interrupted (stopped with its plan, lost in a crash, restarted by supervision) and will
+ * go on where it was; nothing else may take its place meanwhile.
+ */
+const LIVE: readonly TaskState[] = ['running', 'verifying', 'interrupted'];
 /** States from which the scheduler may start a task. */
 const WAITING: readonly TaskState[] = ['queued', 'blocked'];
 /** A parent in these states will never merge by itself. */
@@ -80,6 +86,11 @@ export function decide(plans: readonly SchedPlan[], globalCap: number): Decision
   for (const p of plans) {
     const stateOf = new Map(p.tasks.map((t) => [t.key, t.state]));
     for (const t of p.tasks) {
+      // Interrupted work goes on first when its plan runs; it already holds its slot.
+      if (t.state === 'interrupted' && p.running && t.resumable !== false) {
+        dispatch.push({ planId: p.id, taskId: t.taskId, resume: true });
+        continue;
+      }
       if (!WAITING.includes(t.state)) continue;
       const pending = t.parents.filter((k) => stateOf.get(k) !== 'done');
       if (pending.length > 0) {

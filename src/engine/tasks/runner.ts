@@ -168,7 +168,8 @@ export class TaskRunner {
       store.addRun({ id: newId(), taskId: task.id, sessionId, argv: [launch.file, ...launch.args] });
       const why = opts.reason ?? (task.state === 'queued' ? `started ${describeAgent(task)}` : `restarted ${describeAgent(task)}`);
       // A new run: the last one's "needs input" and undelivered feedback no longer apply.
-      const flags = { ...store.task(task.id).flags, needsInput: false, deliveryUnconfirmed: false, stuck: false, overBudget: opts.automatic ? store.task(task.id).flags.overBudget : false };
+      // Conflicts of a last merge attempt are stale once the agent works again.
+      const flags = { ...store.task(task.id).flags, needsInput: false, deliveryUnconfirmed: false, stuck: false, conflicts: [], overBudget: opts.automatic ? store.task(task.id).flags.overBudget : false };
       // The user starting a task again gives it fresh fix rounds and retries.
       const gate = opts.automatic ? undefined : EMPTY_GATE;
       this.ctx.taskChanged(store.transition(task.id, 'running', why, { sessionId, exitCode: null, flags, gate }));
