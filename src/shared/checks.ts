@@ -17,26 +17,27 @@ export const DEFAULT_VERIFY_TIMEOUT_SEC = 20 * 60;
 /** The largest slice of a failing verify's output sent back to the agent. */
 export const FIX_PROMPT_TAIL_CHARS = 4000;
 
+/** A verify command line: words and quotes, no shell (a pipe or && is refused when it is set, not when it would run). */
+export const verifyCommandSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(8192)
+  .superRefine((c, ctx) => {
+    try {
+      parseCommandLine(c);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^the agent command/, 'the verify command') });
+    }
+  });
+
 /**
  * A task's own settings for checks and supervision. A missing key inherits the repository's
  * (or the global) value; null turns the check off for this task.
  */
 export const taskChecksSchema = z
   .object({
-    /** A command line (words and quotes, no shell), e.g. `npm test`. */
-    verifyCommand: z
-      .string()
-      .trim()
-      .min(1)
-      .max(8192)
-      .superRefine((c, ctx) => {
-        try {
-          parseCommandLine(c);
-        } catch (err) {
-          ctx.addIssue({ code: 'custom', message: `${(err as Error).message.replace(/^the agent command/, 'the verify command')}` });
-        }
-      })
-      .nullable(),
+    verifyCommand: verifyCommandSchema.nullable(),
     verifyTimeoutSec: z.number().int().min(1).max(24 * 3600),
     maxFixIterations: z.number().int().min(0).max(20),
     reviewer: agentSpecSchema.nullable(),

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { agentSpecSchema, profileIdSchema, type AgentSpec } from './agents';
 import { globError } from './globs';
-import { parseCommandLine } from './command-line';
+import { verifyCommandSchema } from './checks';
 
 export const PLAN_FORMAT_VERSION = 1;
 export const DEFAULT_PLAN_CONCURRENCY = 3;
@@ -25,21 +25,7 @@ const taskId = z
 
 const agentRef = z.union([profileIdSchema, agentSpecSchema]);
 
-/** A command line: words and quotes, no shell (a pipe or && is refused here, not when it would run). */
-const commandLine = z
-  .string()
-  .trim()
-  .min(1)
-  .max(8192)
-  .superRefine((c, ctx) => {
-    try {
-      parseCommandLine(c);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^the agent command/, 'the verify command') });
-    }
-  });
-
-const verifySetting = z.union([commandLine, z.strictObject({ command: commandLine, timeout: z.number().int().min(1).max(24 * 3600).optional() })]);
+const verifySetting = z.union([verifyCommandSchema, z.strictObject({ command: verifyCommandSchema, timeout: z.number().int().min(1).max(24 * 3600).optional() })]);
 
 export const planTaskSchema = z.strictObject({
   id: taskId,
