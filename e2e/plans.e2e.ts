@@ -98,7 +98,7 @@ test('a plan imported from YAML runs with auto-merge: blocked cards say what the
 
   // When the two src/** tasks are both ready, one waits for the other; caught for the screenshot only, as it is brief.
   const overlap = page.locator('.board [data-testid="plan-waiting"]', { hasText: 'scope overlaps #' });
-  if (await overlap.waitFor({ timeout: 10_000 }).then(() => true, () => false)) await bothThemes(page, 'plans-board-scope-wait');
+  if (await overlap.waitFor({ timeout: 3_000 }).then(() => true, () => false)) await bothThemes(page, 'plans-board-scope-wait');
 
   // Every task merges through the train, in order, and the plan is done.
   await expect(page.locator('.column-done .card')).toHaveCount(TASKS.length, { timeout: 40_000 });
@@ -107,6 +107,9 @@ test('a plan imported from YAML runs with auto-merge: blocked cards say what the
   await expect(planPage.getByTestId('plan-status')).toHaveAttribute('data-status', 'done');
   await expect(planPage.locator('.plan-task .badge-done')).toHaveCount(TASKS.length);
   await expect(planPage).toContainText('Every task has merged into sy/plan/parser-and-printer');
+  // Finishing: the integration branch merges into the base.
+  await planPage.getByTestId('plan-finish').getByRole('button', { name: 'Merge into main' }).click();
+  await expect(page.locator('.toasts')).toContainText('merged into main');
 
   // A task opens in the task panel beside the page, which names its plan.
   await planPage.locator('.plan-task[data-key="join"]').click();

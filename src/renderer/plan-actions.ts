@@ -16,6 +16,8 @@ export interface PlanActions {
   start(plan: Plan, autoMerge?: boolean): Promise<void>;
   pause(plan: Plan): Promise<void>;
   stop(plan: Plan): Promise<void>;
+  /** Every task merged: the integration branch into the base, or a pull request of it. */
+  finish(plan: Plan, how: 'merge' | 'pull-request'): Promise<void>;
 }
 
 interface Deps {
@@ -46,6 +48,19 @@ export function usePlanActions(deps: Deps): PlanActions {
         ),
       pause: (plan) => run(`Could not pause “${plan.name}”`, (api) => api.call('plans.pause', { planId: plan.id }), (p) => `“${p.name}” is paused: running tasks finish, nothing new starts.`),
       stop: (plan) => run(`Could not stop “${plan.name}”`, (api) => api.call('plans.stop', { planId: plan.id }), (p) => `“${p.name}” is stopped; its agents were stopped and their work kept.`),
+      finish: async (plan, how) => {
+        const { api, toast } = ref.current;
+        try {
+          const r = await api.call('plans.finish', { planId: plan.id, how });
+          if ('pullRequest' in r) toast('success', `Pull request opened for “${plan.name}”.`, r.pullRequest.url);
+          else if (r.merge.status === 'merged') toast('success', `“${plan.name}” merged into ${r.merge.baseBranch} (${r.merge.commit.slice(0, 10)}).`);
+          else if (r.merge.status === 'conflict') toast('error', `“${plan.name}” conflicts with ${plan.baseBranch}; nothing was merged.`, r.merge.files.join('\n'));
+          else if (r.merge.status === 'refused') toast('error', `“${plan.name}” was not merged: ${r.merge.reason}`);
+          else toast('error', `“${plan.name}” was not merged.`);
+        } catch (err) {
+          toast('error', `Could not finish “${plan.name}”: ${(err as Error).message}`);
+        }
+      },
     };
   }, []);
 }

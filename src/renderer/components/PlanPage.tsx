@@ -191,9 +191,19 @@ function PlanDetail({ api, plan, tasks: all, openId, actions, onOpenTask, onShow
         </div>
         {unscoped.length > 0 && <UnscopedWarning tasks={unscoped} />}
         {plan.status === 'done' && (
-          <p className="plan-done-note">
-            Every task has merged into <span className="mono">{plan.integrationBranch}</span>. Its work reaches <span className="mono">{plan.baseBranch}</span> when you merge that branch.
-          </p>
+          <div className="plan-done-note" data-testid="plan-finish">
+            <p>
+              Every task has merged into <span className="mono">{plan.integrationBranch}</span>. Bring the work to <span className="mono">{plan.baseBranch}</span>:
+            </p>
+            <div className="plan-actions">
+              <button className="btn btn-primary" onClick={() => void actions.finish(plan, 'merge')} title={`Merge ${plan.integrationBranch} into ${plan.baseBranch}, under the same rules as a task's merge`}>
+                Merge into {plan.baseBranch}
+              </button>
+              <button className="btn" onClick={() => void actions.finish(plan, 'pull-request')} title="Push the integration branch and open a pull request (needs gh)">
+                Open a pull request
+              </button>
+            </div>
+          </div>
         )}
       </header>
       <ol className="plan-tasks" aria-label="Tasks of the plan">
