@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -94,7 +95,9 @@ switch (command) {
   case 'notify': {
     ensureBuilt();
     const child = spawn(process.execPath, [path.join(ROOT, 'out', 'main', 'cli.js'), command, ...rest], { stdio: 'inherit' });
-    child.on('exit', (code) => process.exit(code ?? 0));
+    for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+    // Killed by a signal is a failure, as a shell would report it (128 + the signal).
+    child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
     break;
   }
   case '-h':

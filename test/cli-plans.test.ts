@@ -83,8 +83,11 @@ describe('switchyard plan (CLI)', () => {
     expect(fs.readFileSync(path.join(dataDir, 'headless.log'), 'utf8')).not.toContain(token);
 
     // Bad input gets a clear error and a failing exit code.
-    const unknown = await cli(dataDir, 'plan', 'status', 'nope');
+    const unknown = await cli(dataDir, 'plan', 'status', 'nope', '--json');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no plan nope');
+    expect(JSON.parse(unknown.stdout)).toEqual({ error: { code: 'not-found', message: 'no plan nope' } });
+    const misspelt = await cli(dataDir, 'plan', 'status', view.plan.id, '--jsn');
+    expect(misspelt.code).toBe(2);
   }, 150_000);
 });

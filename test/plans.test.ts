@@ -194,6 +194,24 @@ describe('plans', () => {
     expect(git(repo, 'rev-parse', 'sy/plan/clash')).toBe(tip);
   });
 
+  it('the candidate checkout is readied like a worktree: copied files and the trusted setup', async () => {
+    const config = `copy: [.env]\nsetup:\n  - [${process.execPath}, -e, "require('fs').writeFileSync('deps.txt', 'installed')"]\n`;
+    const check = "const fs = require('fs'); for (const f of ['.env', 'deps.txt']) if (!fs.existsSync(f)) { console.log('missing ' + f); process.exit(1) }\n";
+    const repo = makeRepo({ 'README.md': '# demo\n', 'check.js': check, '.gitignore': '.env\ndeps.txt\n', '.switchyard/config.yaml': config });
+    fs.writeFileSync(path.join(repo, '.env'), 'SECRET=1\n');
+    const engine = await startEngine();
+    const project = await engine.openProject(repo);
+    const view = await callApi<{ hash: string }>(engine, 'projects.config', { projectId: project.id });
+    await callApi(engine, 'projects.trustConfig', { projectId: project.id, hash: view.hash });
+    const { plan } = await importPlan(engine, project.id, { name: 'Readied', verify: `${process.execPath} check.js`, auto_merge: true, tasks: [{ id: 'a', title: 'A', agent: worker('a') }] });
+    await callApi(engine, 'plans.start', { planId: plan.id });
+    await waitFor(() => engine.plans.get(plan.id).plan.status === 'done', 'the plan to finish', 40_000);
+    const a = engine.plans.get(plan.id).tasks[0]!;
+    expect(engine.store.events(a.id).some((e) => e.reason.includes("the plan's verify passed on the candidate"))).toBe(true);
+    const terminals = engine.store.terminals(a.id).map((t) => t.title);
+    expect(terminals).toContain('Candidate setup');
+  });
+
   it('stop interrupts the plan’s agents; start resumes them, and the plan is done only when all have merged', async () => {
     const repo = makeRepo();
     const engine = await startEngine();

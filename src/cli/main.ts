@@ -42,9 +42,13 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
   if (command === 'plan' || command === 'task') {
-    return runCommand(command, args, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }).catch((err: Error & { usage?: boolean }) => {
+    return runCommand(command, args, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }).catch((err: Error & { usage?: boolean; code?: string }) => {
+      // A misspelt option is a usage error too.
+      const usage = err.usage === true || (typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS'));
       process.stderr.write(`switchyard: ${err.message}\n`);
-      return err.usage ? EXIT.usage : EXIT.failed;
+      // Scripts reading --json get the error as JSON on stdout as well.
+      if (args.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: usage ? 'usage' : (err.code ?? 'failed'), message: err.message } })}\n`);
+      return usage ? EXIT.usage : EXIT.failed;
     });
   }
   if (command !== 'notify') {

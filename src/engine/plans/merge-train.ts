@@ -164,6 +164,12 @@ export class MergeTrain {
     fs.rmSync(dir, { recursive: true, force: true });
     await git(['-c', 'core.hooksPath=/dev/null', 'worktree', 'add', '--detach', '-q', '--', dir, candidate], { cwd: repo });
     try {
+      // Readied like any worktree (copied files, trusted setup), so `npm test` finds its dependencies.
+      const notReady = await this.deps.repo.prepareCheckout(task, dir, plan.baseBranch);
+      if (notReady) {
+        this.ctx.store.addNote(task.id, `merge train: the candidate checkout could not be readied: ${notReady}`);
+        return notReady;
+      }
       const argv = parseCommandLine(plan.verify!);
       const r = await runTaskCommand(this.ctx, this.deps.waiter, {
         task,

@@ -175,6 +175,29 @@ export class RepoSetup {
     return reason;
   }
 
+  /**
+   * Readies a throwaway checkout (a merge candidate) the way a new worktree is readied: files
+   * copied from the main checkout, then the trusted setup commands, as terminals of `task`.
+   * Returns null when it is ready, else why not. Untrusted setup is skipped, as for a task.
+   */
+  async prepareCheckout(task: Task, dir: string, ref: string): Promise<string | null> {
+    const project = this.ctx.store.project(task.projectId);
+    let loaded: LoadedConfig;
+    try {
+      loaded = await this.load(project.path, ref);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    try {
+      copyIntoWorktree(project.path, dir, loaded.config.copy);
+    } catch (err) {
+      return `copying files failed: ${(err as Error).message}`;
+    }
+    if (loaded.config.setup.length === 0 || !loaded.hash || !this.isTrusted(project.id, loaded.hash)) return null;
+    const outcome = await this.runCommands(task, 'Candidate setup', loaded.config.setup, dir);
+    return outcome ? `setup failed (${outcome.why})${outcome.log ? `\n${outcome.log}` : ''}` : null;
+  }
+
   // ---- at clean-up ----
 
   /**
@@ -218,16 +241,16 @@ export class RepoSetup {
    * task ("Setup", or "Setup 2/3"), so its output is visible as it happens and stays readable
    * afterwards. Returns null when all succeed, else why and the last lines of the screen.
    */
-  private async runCommands(task: Task, title: 'Setup' | 'Teardown', commands: string[][]): Promise<{ why: string; log: string | null } | null> {
+  private async runCommands(task: Task, title: 'Setup' | 'Teardown' | 'Candidate setup', commands: string[][], cwd = task.worktreePath!): Promise<{ why: string; log: string | null } | null> {
     const ptyd = this.ctx.requirePtyd();
-    const env = this.commandEnv(task);
+    const env = { ...this.commandEnv(task), SWITCHYARD_WORKTREE: cwd };
     for (let i = 0; i < commands.length; i++) {
       const argv = commands[i]!;
-      const session = `${task.id}-${title === 'Setup' ? 'su' : 'td'}${newId(5)}`;
+      const session = `${task.id}-${title === 'Teardown' ? 'td' : 'su'}${newId(5)}`;
       const name = commands.length === 1 ? title : `${title} ${i + 1}/${commands.length}`;
       const exited = this.waiter.wait(session, ptyd);
       try {
-        await ptyd.spawn({ session, file: argv[0]!, args: argv.slice(1), cwd: task.worktreePath!, env, cols: this.ctx.options.cols ?? 120, rows: this.ctx.options.rows ?? 32 });
+        await ptyd.spawn({ session, file: argv[0]!, args: argv.slice(1), cwd, env, cols: this.ctx.options.cols ?? 120, rows: this.ctx.options.rows ?? 32 });
       } catch (err) {
         this.waiter.forget(session);
         return { why: `could not run ${JSON.stringify(argv[0])}: ${(err as Error).message}`, log: null };
