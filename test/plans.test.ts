@@ -221,6 +221,12 @@ describe('plans', () => {
     await callApi(engine, 'plans.start', { planId: plan.id });
     const key = (k: string) => engine.plans.get(plan.id).tasks.find((x) => x.plan!.key === k)!;
     await waitFor(() => key('quick').state === 'done' && key('slow').state === 'running', 'one merged, one running');
+    // Started work keeps what it started with: an edit that changes it is refused, not ignored.
+    const file = engine.plans.toFile(plan.id);
+    const renamed = { ...file, tasks: file.tasks.map((t) => (t.id === 'quick' ? { ...t, title: 'Renamed', files_scope: ['src/**'] } : t)) };
+    await expect(callApi(engine, 'plans.update', { planId: plan.id, version: engine.plans.get(plan.id).plan.version, plan: renamed })).rejects.toMatchObject({
+      message: 'task "quick" has started (done); its files_scope, title cannot change',
+    });
     await callApi(engine, 'plans.stop', { planId: plan.id });
     await waitFor(() => key('slow').state === 'interrupted', 'the running task to be interrupted');
     expect(engine.plans.get(plan.id).plan.status).toBe('stopped');

@@ -212,13 +212,21 @@ export class Plans {
     if (spec.integration_branch && spec.integration_branch !== current.plan.integrationBranch) throw new SwitchyardError('invalid-input', 'a plan’s integration branch cannot change once it exists');
     const byKey = new Map(current.tasks.map((t) => [t.plan!.key, t]));
     const agents = spec.tasks.map((t) => this.agentFor(t, spec, project.path));
-    // Work that has started keeps its place: its edges and scope are history.
-    for (const t of spec.tasks) {
+    if (current.plan.status === 'done') throw new SwitchyardError('bad-state', 'the plan is done: every task has merged; import a new plan for more work');
+    // Work that has started keeps what it started with: its edges, scope, title, prompt and agent
+    // are history (a change is refused, never ignored); only its priority and place may move.
+    const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+    for (const [i, t] of spec.tasks.entries()) {
       const old = byKey.get(t.id);
       if (!old || old.state === 'queued' || old.state === 'blocked') continue;
-      if (JSON.stringify([...old.plan!.parents].sort()) !== JSON.stringify([...t.depends_on].sort())) {
-        throw new SwitchyardError('bad-state', `task "${t.id}" has started (${old.state}); its dependencies cannot change`);
-      }
+      const changed = [
+        !same([...old.plan!.parents].sort(), [...t.depends_on].sort()) && 'depends_on',
+        !same(old.plan!.scope ?? [], t.files_scope ?? []) && 'files_scope',
+        old.title !== t.title && 'title',
+        !old.prompt.endsWith(t.prompt) && 'prompt',
+        !same(old.agent, agents[i]) && 'agent',
+      ].filter(Boolean);
+      if (changed.length > 0) throw new SwitchyardError('bad-state', `task "${t.id}" has started (${old.state}); its ${changed.join(', ')} cannot change`);
     }
     const keep = new Set(spec.tasks.map((t) => t.id));
     for (const old of current.tasks) {
