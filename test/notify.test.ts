@@ -189,6 +189,9 @@ describe('switchyard notify, end to end', () => {
     const quiet = await runCli(engine.dataDir, ['notify', '--quiet', 'still on it'], { SWITCHYARD_TASK_ID: a.id, SWITCHYARD_NOTIFY_TOKEN: tokenA, SWITCHYARD_NOTIFY_SOCKET: socket });
     expect(quiet).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(engine.store.task(a.id).flags.message).toBe('still on it');
+    // JSON, for scripts.
+    const json = await runCli(engine.dataDir, ['notify', '--json', 'done'], { SWITCHYARD_TASK_ID: a.id, SWITCHYARD_NOTIFY_TOKEN: tokenA, SWITCHYARD_NOTIFY_SOCKET: socket });
+    expect(json).toEqual({ code: 0, stdout: '{"ok":true,"summary":"recorded: done"}\n', stderr: '' });
     expect(snapshot(engine, b.id)).toEqual(before[1]);
   });
 
@@ -208,7 +211,7 @@ describe('switchyard notify, end to end', () => {
 
     const usage = await runCli(engine.dataDir, ['notify'], {});
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/usage: switchyard notify \[--quiet\] needs-input/);
+    expect(usage.stderr).toMatch(/usage: switchyard notify \[--quiet \| --json\] needs-input/);
     const help = await runCli(engine.dataDir, ['--help'], {});
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/switchyard notify done/);

@@ -13,15 +13,16 @@ import { parseNotifyArgs } from './notify-args';
 import { NotifyUnreachable, sendNotify } from './notify-client';
 import { COMMANDS_USAGE, runCommand } from './commands';
 
-const USAGE = `usage: switchyard notify [--quiet] needs-input [message]
-       switchyard notify [--quiet] done [message]
-       switchyard notify [--quiet] "any message"
+const USAGE = `usage: switchyard notify [--quiet | --json] needs-input [message]
+       switchyard notify [--quiet | --json] done [message]
+       switchyard notify [--quiet | --json] "any message"
 
 Reports on the Switchyard task this agent runs in: that it waits for your input, that it is
 done, or a message for the task's card and history. It works inside a task's terminal, where
 ${TASK_ENV.taskId}, ${TASK_ENV.token} and ${TASK_ENV.socket} are set.
 
---quiet prints nothing on success (for hooks whose stdout must stay empty, like Gemini CLI's).
+--quiet prints nothing on success (for hooks whose stdout must stay empty, like Gemini CLI's);
+--json prints the outcome as one JSON line.
 
 Wire an agent's hooks to it, for example:
   Claude Code  .claude/settings.json: "hooks": {"Notification": [{"hooks": [{"type": "command",
@@ -59,8 +60,16 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.stdout.write(USAGE);
     return EXIT.ok;
   }
-  const quiet = args[0] === '--quiet' || args[0] === '-q';
-  const parsed = parseNotifyArgs(quiet ? args.slice(1) : args);
+  // Leading options: --quiet, and --json (the outcome as one JSON line, for scripts).
+  let rest = args;
+  let quiet = false;
+  let json = false;
+  while (rest[0] === '--quiet' || rest[0] === '-q' || rest[0] === '--json') {
+    if (rest[0] === '--json') json = true;
+    else quiet = true;
+    rest = rest.slice(1);
+  }
+  const parsed = parseNotifyArgs(rest);
   if (!parsed) {
     process.stderr.write(`switchyard: say what to report\n\n${USAGE}`);
     return EXIT.usage;
@@ -77,9 +86,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
     const res = await sendNotify(socket, req);
     if (res.ok) {
-      if (!quiet) process.stdout.write(`switchyard: ${res.summary}\n`);
+      if (json) process.stdout.write(`${JSON.stringify({ ok: true, summary: res.summary })}\n`);
+      else if (!quiet) process.stdout.write(`switchyard: ${res.summary}\n`);
       return EXIT.ok;
     }
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: res.error })}\n`);
     process.stderr.write(`switchyard: ${res.error}\n`);
     return EXIT.failed;
   } catch (err) {
