@@ -10,7 +10,7 @@ import type { Engine } from '../src/engine/engine';
 import type { PlanView } from '../src/shared/contract';
 import type { EffectiveChecks } from '../src/shared/checks';
 import type { TaskEvent } from '../src/shared/task';
-import { callApi, git, makeRepo, runCleanups, scriptedAgent, startEngine, waitFor } from './helpers';
+import { ROOT, callApi, git, makeRepo, runCleanups, scriptedAgent, startEngine, waitFor } from './helpers';
 
 afterEach(runCleanups);
 
@@ -268,6 +268,25 @@ describe('plans', () => {
     await expect(callApi(engine, 'plans.finish', { planId: plan.id, how: 'merge' })).rejects.toMatchObject({ code: 'bad-state', message: expect.stringContaining('have not merged yet (#a, #b)') });
     // A verify that would need a shell is refused at import or edit, naming the field.
     await expect(callApi(engine, 'plans.update', { planId: plan.id, version: readded.plan.version, plan: { ...file, verify: 'npm test | tee log' } })).rejects.toMatchObject({ message: expect.stringContaining('verify') });
+  });
+
+  it('imports Beads issues: previewed first, closed issues done and counted as merged, the rest waiting in order', async () => {
+    const repo = makeRepo();
+    const engine = await startEngine();
+    await engine.updateSettings({ defaultAgent: { profile: 'custom', command: scriptedAgent([{ hang: true }]) } });
+    const project = await engine.openProject(repo);
+    const text = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'imports', 'issues.jsonl'), 'utf8');
+    const preview = await callApi<{ plan: { tasks: unknown[] }; warnings: string[]; edges: number; done: number }>(engine, 'plans.preview', { text, file: 'issues.jsonl' });
+    expect(preview).toMatchObject({ edges: 5, done: 1 });
+    expect(preview.warnings.some((w) => w.includes('"related"'))).toBe(true);
+    // The preview created nothing.
+    expect(engine.store.tasks()).toEqual([]);
+    const { plan } = await callApi<PlanView>(engine, 'plans.import', { projectId: project.id, text, file: 'issues.jsonl' });
+    await callApi(engine, 'plans.start', { planId: plan.id });
+    const state = () => Object.fromEntries(engine.plans.get(plan.id).tasks.map((t) => [t.plan!.key, t.state]));
+    await waitFor(() => state()['sy-a1f3.1'] === 'running', 'the endpoint to start');
+    expect(state()).toEqual({ 'sy-0db1': 'done', 'sy-a1f3.1': 'running', 'sy-a1f3.2': 'blocked', 'sy-77c2': 'blocked' });
+    expect(engine.plans.get(plan.id).tasks.find((t) => t.plan!.key === 'sy-77c2')!.plan!.waiting).toBe('waiting for #sy-a1f3.1, #sy-a1f3.2');
   });
 
   it('refuses a bad plan with a message naming the problem, and creates nothing', async () => {

@@ -411,7 +411,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       // ---- plans ----
       'plans.list': async (i) => this.plans.list(i.projectId),
       'plans.get': async (i) => this.plans.get(i.planId),
-      'plans.import': (i) => this.emitPlan(this.plans.importText(i.projectId, i.text, i.file)),
+      'plans.import': (i) => this.emitPlan(this.plans.importText(i.projectId, i.text, i.file, i.format)),
+      'plans.preview': async (i) => this.plans.preview(i.text, i.format, i.file),
       'plans.export': async (i) => this.plans.exportText(i.planId, i.format),
       'plans.update': (i) => this.emitPlan(Promise.resolve(this.plans.update(i.planId, i.version, i.plan))),
       'plans.start': async (i) => this.emitPlan(Promise.resolve({ plan: this.plans.start(i.planId, { autoMerge: i.autoMerge }) })).then((v) => v.plan),

@@ -9,7 +9,7 @@ import type { ChangedFile, CommitInfo, FileContents, ReviewComment, TaskDiff } f
 import type { Project, Run, Task, TaskEvent, TaskMessage, TerminalInfo } from './task';
 import { agentOverridesSchema, agentSpecSchema, type AgentList, type AgentOverridesView } from './agents';
 import type { ErrorPayload } from './errors';
-import type { Plan } from './plan';
+import type { Plan, PlanFile } from './plan';
 import { taskChecksSchema, type EffectiveChecks, type ReviewerRun, type TimelineEntry, type VerifyRun, SUPERVISION_POLICIES, type SupervisionPolicy } from './checks';
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, _ and -');
@@ -27,6 +27,9 @@ export const createTaskInput = z.object({
   /** The task's own verify, reviewer and supervision settings. */
   checks: taskChecksSchema.optional(),
 });
+
+/** The formats a plan can be imported from ("auto" guesses from the content and file name). */
+export const IMPORT_FORMATS = ['auto', 'plan', 'markdown', 'beads'] as const;
 
 export interface AppInfo {
   version: string;
@@ -301,7 +304,13 @@ export const API = {
   /** The plan and its tasks, in plan order. */
   'plans.get': call<PlanView>()(z.object({ planId: id }).strict()),
   /** A plan file's text (JSON or YAML), validated before anything is created; the plan starts as a draft. */
-  'plans.import': call<PlanView>()(z.object({ projectId: id, text: z.string().min(1).max(5_000_000), file: z.string().max(4096).optional() }).strict()),
+  'plans.import': call<PlanView>()(
+    z.object({ projectId: id, text: z.string().min(1).max(5_000_000), file: z.string().max(4096).optional(), format: z.enum(IMPORT_FORMATS).optional() }).strict(),
+  ),
+  /** What importing would create (a plan file, a Markdown checklist, Beads issues), with warnings; creates nothing. */
+  'plans.preview': call<PlanPreview>()(
+    z.object({ text: z.string().min(1).max(5_000_000), file: z.string().max(4096).optional(), format: z.enum(IMPORT_FORMATS).optional() }).strict(),
+  ),
   'plans.export': call<string>()(z.object({ planId: id, format: z.enum(['yaml', 'json']) }).strict()),
   /** Replaces the plan's definition if it is still at `version` (compare-and-set). */
   'plans.update': call<PlanView>()(z.object({ planId: id, version: z.number().int().min(1), plan: z.unknown() }).strict()),
@@ -436,6 +445,15 @@ export interface RepoConfigView {
 export interface PlanView {
   plan: Plan;
   tasks: Task[];
+}
+
+export interface PlanPreview {
+  plan: PlanFile;
+  /** What the importer left out or changed (ignored dependency types, epics, dropped edges). */
+  warnings: string[];
+  edges: number;
+  /** Tasks that come in already done (closed issues). */
+  done: number;
 }
 
 export type PlanFinishResult = { merge: MergeResult } | { pullRequest: PullRequestResult };

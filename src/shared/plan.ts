@@ -38,6 +38,8 @@ export const planTaskSchema = z.strictObject({
   acceptance_criteria: z.string().max(20_000).optional(),
   /** Ids of the tasks that must merge before this one starts. */
   depends_on: z.array(taskId).max(1000).default([]),
+  /** "done": already finished elsewhere (a closed Beads issue); counts as merged, never runs. */
+  status: z.enum(['open', 'done']).optional(),
 });
 
 export const planFileSchema = z.strictObject({

@@ -4,8 +4,10 @@
  * plan task is a task whose base branch is the plan's integration branch (`sy/plan/<slug>`,
  * made from the plan's base when the plan is imported).
  */
-import { parseDocument } from 'yaml';
 import { stringify } from 'yaml';
+import type { PlanPreview } from '../../shared/contract';
+import { fieldPath, validatePlan } from './plan-text';
+import { readImport, type ImportFormat } from './importers';
 import type { AgentSpec } from '../../shared/agents';
 import { SwitchyardError } from '../../shared/errors';
 import {
@@ -26,49 +28,6 @@ import { newId } from '../ids';
 import { LIVE_STATES } from '../tasks/lifecycle';
 import type { TaskRunner } from '../tasks/runner';
 import { PlanStore } from './plan-store';
-
-/** A plan file's text: JSON or YAML; errors name the line and the field. */
-export function parsePlanText(text: string, file = 'the plan'): PlanFile {
-  let data: unknown;
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{')) {
-    try {
-      data = JSON.parse(text);
-    } catch (err) {
-      throw new SwitchyardError('invalid-input', `${file}: malformed JSON: ${(err as Error).message}`);
-    }
-  } else {
-    const doc = parseDocument(text, { prettyErrors: true });
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0]!;
-      const where = e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'YAML';
-      throw new SwitchyardError('invalid-input', `${file}: ${where}: ${e.message.split('\n')[0]}`);
-    }
-    data = doc.toJS();
-  }
-  const parsed = planFileSchema.safeParse(data);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${fieldPath(i.path, data)}: ${i.message}`);
-    throw new SwitchyardError('invalid-input', `${file}: ${issues.join('; ')}`);
-  }
-  const problems = planProblems(parsed.data);
-  if (problems.length > 0) throw new SwitchyardError('invalid-input', `${file}: ${describeProblems(problems)}`);
-  return parsed.data;
-}
-
-/** "tasks[2] (build).depends_on[0]": the index, and the task's id when it has one. */
-function fieldPath(p: readonly PropertyKey[], data: unknown): string {
-  let out = '';
-  let node: unknown = data;
-  for (const k of p) {
-    if (typeof k === 'number') {
-      const id = node && Array.isArray(node) && typeof (node[k] as { id?: unknown })?.id === 'string' ? ` (${(node[k] as { id: string }).id})` : '';
-      out += `[${k}]${id}`;
-    } else out += out ? `.${String(k)}` : String(k);
-    node = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[k] : undefined;
-  }
-  return out || '(top level)';
-}
 
 export class Plans {
   readonly store: PlanStore;
@@ -91,8 +50,15 @@ export class Plans {
     return { plan, tasks: this.ctx.store.planTasks(planId) };
   }
 
-  async importText(projectId: string, text: string, file?: string): Promise<{ plan: Plan; tasks: Task[] }> {
-    return this.create(projectId, parsePlanText(text, file));
+  /** What importing `text` would create, validated, with the importer's warnings; nothing is created. */
+  preview(text: string, format: ImportFormat = 'auto', file?: string): PlanPreview {
+    const { plan, warnings } = readImport(text, format, file);
+    const spec = validatePlan(plan, file);
+    return { plan: spec, warnings, edges: spec.tasks.reduce((n, t) => n + t.depends_on.length, 0), done: spec.tasks.filter((t) => t.status === 'done').length };
+  }
+
+  async importText(projectId: string, text: string, file?: string, format: ImportFormat = 'auto'): Promise<{ plan: Plan; tasks: Task[] }> {
+    return this.create(projectId, this.preview(text, format, file).plan);
   }
 
   /** Creates a plan (status draft) from a validated file: its integration branch, then its tasks, in one transaction. */
@@ -143,6 +109,8 @@ export class Plans {
       baseBranch: integration,
       agent,
       checks: t.acceptance_criteria ? { acceptanceCriteria: t.acceptance_criteria } : {},
+      // Finished elsewhere (a closed Beads issue): merged as far as the plan is concerned.
+      ...(t.status === 'done' ? { state: 'done' as const, reason: 'imported as already done' } : {}),
     });
     this.store.setTaskPlan(created.id, planId, {
       key: t.id,

@@ -125,6 +125,9 @@ export interface NewTask {
   baseBranch: string;
   agent: AgentSpec;
   checks?: TaskChecks;
+  /** A task imported as already finished starts done; everything else starts queued. */
+  state?: 'queued' | 'done';
+  reason?: string;
 }
 
 export class Store {
@@ -174,10 +177,10 @@ export class Store {
       this.db
         .prepare(
           `INSERT INTO tasks (id, project_id, title, prompt, base_branch, agent_json, checks_json, state, created_at, updated_at, state_changed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(t.id, t.projectId, t.title, t.prompt, t.baseBranch, JSON.stringify(t.agent), JSON.stringify(t.checks ?? {}), now, now, now);
-      this.insertEvent(t.id, now, null, 'queued', 'created');
+        .run(t.id, t.projectId, t.title, t.prompt, t.baseBranch, JSON.stringify(t.agent), JSON.stringify(t.checks ?? {}), t.state ?? 'queued', now, now, now);
+      this.insertEvent(t.id, now, null, t.state ?? 'queued', t.reason ?? 'created');
     });
     return this.task(t.id);
   }
