@@ -46,6 +46,8 @@ export const test = base.extend<{ cockpit: Cockpit }>({
       fs.rmSync(readyFile, { force: true });
       server = spawn(process.execPath, [path.join(ROOT, 'out', 'main', 'serve.js'), '--port', String(port), '--data-dir', dataDir, '--ready-file', readyFile], {
         stdio: ['ignore', 'pipe', 'pipe'],
+        // A login shell killed mid-`pyenv rehash` by an earlier test's clean-up must not stall later ones.
+        env: { ...process.env, PYENV_REHASH_TIMEOUT: '1' },
       });
       let output = '';
       server.stdout?.on('data', (c) => (output += c));

@@ -75,9 +75,15 @@ export function makeRepo(files: Record<string, string> = { 'README.md': '# demo\
   return dir;
 }
 
+/**
+ * Login shells read the machine's profile. One killed by a test's clean-up in the middle of
+ * `pyenv rehash` leaves its lock behind, and every later login shell waits a minute for it.
+ */
+export const HERMETIC_SHELL_ENV = { PYENV_REHASH_TIMEOUT: '1' };
+
 export async function startEngine(opts: Partial<EngineOptions> = {}): Promise<Engine> {
   const dataDir = opts.dataDir ?? tempDir('sy-data-');
-  const engine = await Engine.start({ dataDir, ptydLaunch: PTYD_FROM_SOURCE, cliLaunch: CLI_FROM_SOURCE, cols: 100, rows: 30, ...opts });
+  const engine = await Engine.start({ dataDir, ptydLaunch: PTYD_FROM_SOURCE, cliLaunch: CLI_FROM_SOURCE, cols: 100, rows: 30, ...opts, agentEnv: { ...HERMETIC_SHELL_ENV, ...opts.agentEnv } });
   onCleanup(() => engine.close({ stopPtyd: true }).catch(() => {}));
   return engine;
 }
