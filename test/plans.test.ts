@@ -236,9 +236,64 @@ describe('plans', () => {
     expect(key('slow').state).toBe('done');
   });
 
-  it('one engine per data folder: a second is refused, saying which holds it', async () => {
+  it('one engine per data folder: a second is refused, saying which holds it; a dead holder’s lock is taken over; a failed start leaves none', async () => {
     const engine = await startEngine();
-    await expect(startEngine({ dataDir: engine.dataDir })).rejects.toThrow(/another Switchyard engine \(pid \d+\) is already using/);
+    await expect(startEngine({ dataDir: engine.dataDir })).rejects.toThrow(/another Switchyard engine \(pid \d+\) is already using .* \(lock: /);
+    await engine.close({ stopPtyd: true });
+    expect(fs.existsSync(path.join(engine.dataDir, 'run', 'engine.lock'))).toBe(false);
+    // A lock left by a crashed engine (its pid is gone) does not keep the next one out.
+    fs.writeFileSync(path.join(engine.dataDir, 'run', 'engine.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, at: 0 }));
+    const next = await startEngine({ dataDir: engine.dataDir });
+    await next.close({ stopPtyd: true });
+    // A start that fails (no terminal daemon can run) releases the lock it took.
+    await expect(startEngine({ dataDir: engine.dataDir, ptydLaunch: { command: '/nonexistent/node', args: [] } })).rejects.toThrow(/could not start the terminal daemon \(ptyd\): spawn \/nonexistent\/node ENOENT/);
+    expect(fs.existsSync(path.join(engine.dataDir, 'run', 'engine.lock'))).toBe(false);
+  });
+
+  it('a plan stopped while a task verifies resumes it when started again; a failed task can be taken out so the plan can finish', async () => {
+    const repo = makeRepo({ 'README.md': '# demo\n', 'slow.js': 'setTimeout(() => {}, 3000)\n' });
+    const engine = await startEngine();
+    const project = await engine.openProject(repo);
+    const fails = { profile: 'custom' as const, command: scriptedAgent([{ exit: 4 }]) };
+    const { plan } = await importPlan(engine, project.id, {
+      name: 'Verified',
+      verify: `${process.execPath} slow.js`,
+      auto_merge: true,
+      tasks: [
+        // Resumed, it has nothing more to do.
+        { id: 'v', title: 'V', agent: { profile: 'custom', command: scriptedAgent([{ if: { run: 1 }, write: { path: 'v.txt', content: 'v\n' } }, { if: { run: 1 }, commit: 'v' }, { exit: 0 }]) } },
+        { id: 'broken', title: 'Broken', agent: fails },
+      ],
+    });
+    await callApi(engine, 'plans.start', { planId: plan.id });
+    const key = (k: string) => engine.plans.get(plan.id).tasks.find((x) => x.plan!.key === k)!;
+    await waitFor(() => key('v').state === 'verifying' && key('broken').state === 'failed', 'a verify under way and a failure');
+    await callApi(engine, 'plans.stop', { planId: plan.id });
+    await waitFor(() => key('v').state === 'interrupted', 'the verifying task to be interrupted, not cancelled');
+    await callApi(engine, 'plans.start', { planId: plan.id });
+    await waitFor(() => key('v').state === 'done', 'the resumed task to verify and merge', 30_000);
+    // The failed task keeps the plan from being done until it is taken out.
+    expect(engine.plans.get(plan.id).plan.status).toBe('running');
+    const file = engine.plans.toFile(plan.id);
+    await callApi(engine, 'plans.update', { planId: plan.id, version: engine.plans.get(plan.id).plan.version, plan: { ...file, tasks: file.tasks.filter((t) => t.id !== 'broken') } });
+    await waitFor(() => engine.plans.get(plan.id).plan.status === 'done', 'the plan to be done');
+  });
+
+  it('a merge that throws is not retried in a loop', async () => {
+    const repo = makeRepo();
+    const engine = await startEngine();
+    const project = await engine.openProject(repo);
+    const { plan } = await importPlan(engine, project.id, { name: 'Broken branch', tasks: [{ id: 'a', title: 'A', agent: worker('a') }] });
+    await callApi(engine, 'plans.start', { planId: plan.id });
+    const a = () => engine.plans.get(plan.id).tasks[0]!;
+    await waitFor(() => a().state === 'review', 'the task in review');
+    git(repo, 'branch', '-D', 'sy/plan/broken-branch');
+    await callApi(engine, 'plans.start', { planId: plan.id, autoMerge: true });
+    await new Promise((r) => setTimeout(r, 2500));
+    const attempts = engine.store.events(a().id).filter((e) => e.toState === 'merging').length;
+    expect(attempts).toBe(1);
+    expect(a().state).toBe('review');
+    expect(a().stateReason).toContain('the merge train could not merge it');
   });
 
   it('edits are compare-and-set: a stale version is refused and nothing changes', async () => {

@@ -25,7 +25,7 @@ export function engineLockHolder(dataDir: string): number | null {
 export function acquireEngineLock(dataDir: string): () => void {
   const file = engineLockPath(dataDir);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, JSON.stringify({ pid: process.pid, at: Date.now() }), { flag: 'wx', mode: 0o600 });
       return () => {
@@ -37,11 +37,17 @@ export function acquireEngineLock(dataDir: string): () => void {
       if (holder !== null) {
         throw new SwitchyardError(
           'bad-state',
-          `another Switchyard engine (pid ${holder}) is already using ${dataDir}; close it first, or use another data folder (--data-dir). From scripts, talk to it with switchyard plan …/task … when it is switchyard serve.`,
+          `another Switchyard engine (pid ${holder}) is already using ${dataDir} (lock: ${file}); close it first, or use another data folder (--data-dir). From scripts, talk to it with switchyard plan …/task … when it is switchyard serve.`,
         );
       }
-      // Left by an engine that is gone.
-      fs.rmSync(file, { force: true });
+      // Left by an engine that is gone. Renamed aside first, so of two processes taking it over
+      // at once only one moves it; the other finds it gone and races fairly for a new one.
+      try {
+        fs.renameSync(file, `${file}.stale-${process.pid}`);
+        fs.rmSync(`${file}.stale-${process.pid}`, { force: true });
+      } catch {
+        // the other one moved it
+      }
     }
   }
   throw new SwitchyardError('bad-state', `could not take the engine lock in ${dataDir}`);

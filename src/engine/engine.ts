@@ -54,8 +54,6 @@ export interface EngineEvents {
 export class Engine extends EventEmitter<EngineEvents> {
   readonly store: Store;
   private ptyd: PtydClient | null = null;
-  /** One engine per data folder (engine-lock.ts). */
-  private readonly releaseLock: () => void;
   private closing = false;
   private readonly ctx: EngineContext;
   private readonly runner: TaskRunner;
@@ -80,12 +78,15 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly planRunner: PlanRunner;
   readonly mergeTrain: MergeTrain;
 
-  private constructor(private readonly options: EngineOptions) {
+  private constructor(
+    private readonly options: EngineOptions,
+    /** One engine per data folder (engine-lock.ts): released by close(). */
+    private readonly releaseLock: () => void,
+  ) {
     super();
     fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     // The data folder holds prompts, the token and the database: private, whoever made it.
     fs.chmodSync(options.dataDir, 0o700);
-    this.releaseLock = acquireEngineLock(options.dataDir);
     this.store = new Store(path.join(options.dataDir, 'switchyard.db'));
     this.settingsStore = new SettingsStore(this.store, options.dataDir);
     this.ctx = {
@@ -215,7 +216,14 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   static async start(options: EngineOptions): Promise<Engine> {
-    const engine = new Engine(options);
+    const release = acquireEngineLock(options.dataDir);
+    let engine: Engine;
+    try {
+      engine = new Engine(options, release);
+    } catch (err) {
+      release();
+      throw err;
+    }
     try {
       // Agents that outlived the last engine may report at once: listen before anything else.
       await engine.supervision.start();
@@ -225,9 +233,17 @@ export class Engine extends EventEmitter<EngineEvents> {
       await engine.gate.recover();
       engine.planRunner.schedule();
     } catch (err) {
-      await engine.supervision.close();
-      engine.store.close();
-      engine.releaseLock();
+      // Whatever failed, nothing of this engine stays behind: not its socket, its store or its lock.
+      engine.closing = true;
+      engine.gate.close();
+      engine.planRunner.close();
+      await engine.supervision.close().catch(() => {});
+      engine.ptyd?.close();
+      try {
+        engine.store.close();
+      } finally {
+        engine.releaseLock();
+      }
       throw err;
     }
     return engine;
@@ -489,9 +505,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     await this.attempts.idle().catch(() => {});
     this.gate.close();
     this.planRunner.close();
-    this.mergeTrain.close();
-    // Starts and merges under way finish first: they write to the store.
+    // Starts under way finish first (they write to the store); a candidate verify is stopped,
+    // and its task left merging for the next engine to settle.
     await this.planRunner.idle().catch(() => {});
+    await this.mergeTrain.close();
     await this.mergeTrain.idle().catch(() => {});
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
     await this.supervision.close();

@@ -49,6 +49,8 @@ interface Active {
   trigger: VerifyTrigger;
   session: string | null;
   aborted: boolean;
+  /** How a stop ends the task: cancelled by the user, or interrupted (its plan was stopped, to resume later). */
+  stop: { to: 'cancelled' | 'interrupted' | 'failed'; reason: string };
 }
 
 export class CheckGate {
@@ -151,10 +153,11 @@ export class CheckGate {
   }
 
   /** Stops the running verify or reviewer; the gate ends the task cancelled. False if none runs. */
-  async abort(taskId: string): Promise<boolean> {
+  async abort(taskId: string, stop?: Active['stop']): Promise<boolean> {
     const a = this.active.get(taskId);
     if (!a) return false;
     a.aborted = true;
+    if (stop) a.stop = stop;
     if (a.session) await this.ctx.requirePtyd().kill(a.session).catch(() => {});
     return true;
   }
@@ -174,7 +177,7 @@ export class CheckGate {
   private launch(taskId: string, trigger: VerifyTrigger): void {
     const previous = this.active.get(taskId);
     if (previous) previous.aborted = true;
-    const active: Active = { trigger, session: null, aborted: false };
+    const active: Active = { trigger, session: null, aborted: false, stop: { to: 'cancelled', reason: 'stopped by the user during verify' } };
     this.active.set(taskId, active);
     const p = this.run(taskId, active)
       .catch(async (err: unknown) => {
@@ -296,7 +299,7 @@ export class CheckGate {
     const { store } = this.ctx;
     const task = store.task(taskId);
     if (task.state !== 'verifying') return;
-    this.ctx.taskChanged(store.transition(taskId, 'cancelled', 'stopped by the user during verify', { gate: { ...task.gate, ...patch } }));
+    this.ctx.taskChanged(store.transition(taskId, active.stop.to, active.stop.reason, { gate: { ...task.gate, ...patch } }));
   }
 
   /** A fix round: the agent gets the reason, in its session if it still runs, else resumed. */

@@ -34,6 +34,8 @@ export class MergeTrain {
   /** Per plan, the merges waiting their turn; one runs at a time per plan. */
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly queued = new Set<string>();
+  /** Candidate verify sessions running now. */
+  private readonly sessions = new Set<string>();
   /** When the train last refused each task. */
   private readonly refusedAt = new Map<string, number>();
   private closed = false;
@@ -44,8 +46,11 @@ export class MergeTrain {
     private readonly deps: { waiter: SessionWaiter; repo: RepoSetup },
   ) {}
 
-  close(): void {
+  /** Stops a candidate verify under way; its task is left merging, which the next engine settles (reconcileMerging). */
+  async close(): Promise<void> {
     this.closed = true;
+    const sessions = [...this.sessions];
+    await Promise.all(sessions.map((s) => this.ctx.ptyd()?.kill(s).catch(() => {})));
   }
 
   async idle(): Promise<void> {
@@ -122,6 +127,7 @@ export class MergeTrain {
       if (mt.code === 1) {
         const files = rest;
         const t = store.task(taskId);
+        this.refusedAt.set(taskId, Date.now());
         this.ctx.taskChanged(
           store.transition(taskId, 'review', `conflicts with ${plan.integrationBranch} in ${files.length} file${files.length === 1 ? '' : 's'}; nothing was merged`, { flags: { ...t.flags, conflicts: files } }),
         );
@@ -135,6 +141,8 @@ export class MergeTrain {
       try {
         if (plan.verify) {
           const failed = await this.verifyCandidate(task, plan, repo, candidate);
+          // Stopped by a closing engine: nothing is concluded; the next engine settles the task.
+          if (this.closed) return { status: 'refused', reason: 'the engine closed during the candidate verify' };
           if (failed !== null) {
             const t = store.task(taskId);
             this.ctx.taskChanged(
@@ -152,6 +160,8 @@ export class MergeTrain {
       this.ctx.taskChanged(store.transition(taskId, 'done', `merged into ${plan.integrationBranch} by the merge train (${candidate.slice(0, 10)})`, { flags: { ...t.flags, conflicts: [] } }));
       return { status: 'merged', commit: candidate };
     } catch (err) {
+      // Not offered again at once: a broken repository would otherwise loop the train.
+      this.refusedAt.set(taskId, Date.now());
       const now = store.task(taskId);
       if (now.state === 'merging') this.ctx.taskChanged(store.transition(taskId, 'review', `the merge train could not merge it: ${(err as Error).message}`));
       throw err;
@@ -171,16 +181,18 @@ export class MergeTrain {
         return notReady;
       }
       const argv = parseCommandLine(plan.verify!);
+      const session = `${task.id}-cv${newId(5)}`;
+      this.sessions.add(session);
       const r = await runTaskCommand(this.ctx, this.deps.waiter, {
         task,
-        session: `${task.id}-cv${newId(5)}`,
+        session,
         kind: 'verify',
         title: 'Candidate verify',
         argv,
         env: { ...this.deps.repo.commandEnv(task), SWITCHYARD_WORKTREE: dir },
         cwd: dir,
         timeoutMs: (plan.verifyTimeoutSec ?? DEFAULT_VERIFY_TIMEOUT_SEC) * 1000,
-      });
+      }).finally(() => this.sessions.delete(session));
       const tail = tailOf(r.lines, 40, 4000);
       this.ctx.store.addNote(task.id, `merge train: the plan's verify ${r.code === 0 ? 'passed' : `failed (exit ${r.code ?? 'unknown'})`} on the candidate ${candidate.slice(0, 10)}${r.code === 0 ? '' : `\n${tail}`}`);
       return r.code === 0 && !r.timedOut ? null : tail || '(no output)';

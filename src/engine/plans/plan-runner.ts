@@ -6,6 +6,7 @@
  * has merged, the plan is done.
  */
 import type { EngineEvent } from '../../shared/contract';
+import { SwitchyardError } from '../../shared/errors';
 import type { Plan } from '../../shared/plan';
 import type { Task } from '../../shared/task';
 import type { EngineContext } from '../context';
@@ -31,7 +32,13 @@ export class PlanRunner {
     private readonly runner: TaskRunner,
     /** Offers a task in review to the merge train (auto-merge plans). */
     private readonly offerMerge: (task: Task) => void = () => {},
-  ) {}
+  ) {
+    // A slow heartbeat too: refused merges are offered again, waiting reasons stay true.
+    this.timer = setInterval(() => this.schedule(), 30_000);
+    this.timer.unref();
+  }
+
+  private readonly timer: NodeJS.Timeout;
 
   onEvent(e: EngineEvent): void {
     if (e.type === 'task' && e.task.plan) this.schedule();
@@ -69,6 +76,7 @@ export class PlanRunner {
 
   close(): void {
     this.closed = true;
+    clearInterval(this.timer);
   }
 
   private async evaluateOnce(): Promise<void> {
@@ -149,9 +157,16 @@ export class PlanRunner {
     if (this.closed || this.plans.plan(task.plan!.planId).status !== 'running') return;
     if (resume ? task.state !== 'interrupted' : task.state !== 'queued') return;
     this.plans.setWaiting(taskId, null);
+    // Under the task's lock, right before the start: the plan still runs and the task is still its own.
+    const precondition = (): void => {
+      const now = store.task(taskId);
+      if (!now.plan || this.plans.plan(now.plan.planId).status !== 'running' || now.state !== (resume ? 'interrupted' : 'queued')) {
+        throw new SwitchyardError('bad-state', 'its plan was paused, stopped or edited meanwhile');
+      }
+    };
     try {
       if (resume) {
-        await this.runner.startTask(taskId, { resume: true, automatic: true, reason: 'resumed by its plan' });
+        await this.runner.startTask(taskId, { resume: true, automatic: true, reason: 'resumed by its plan', precondition });
         return;
       }
       const brief = task.plan!.parents.length > 1 ? await synthesisBrief(this.ctx, this.plans, task) : null;
@@ -160,8 +175,9 @@ export class PlanRunner {
         store.patchTask(taskId, { prompt: `${brief}\n\n${task.prompt}` });
         store.addNote(taskId, 'started with a synthesis brief of its parents (now at the head of its prompt)');
       }
-      await this.runner.startTask(taskId, { reason: `started by its plan${brief ? ', with a synthesis brief of its parents' : ''}`, automatic: true });
+      await this.runner.startTask(taskId, { reason: `started by its plan${brief ? ', with a synthesis brief of its parents' : ''}`, automatic: true, precondition });
     } catch (err) {
+      if (err instanceof SwitchyardError && err.message === 'its plan was paused, stopped or edited meanwhile') return;
       // A task that cannot start fails, saying why; its children stay blocked, the rest go on.
       const now = store.task(taskId);
       if (now.state === 'queued' || now.state === 'interrupted') this.ctx.taskChanged(store.transition(taskId, 'failed', `its plan could not start it: ${(err as Error).message}`));

@@ -198,8 +198,8 @@ export class Plans {
     }
     const keep = new Set(spec.tasks.map((t) => t.id));
     for (const old of current.tasks) {
-      if (!keep.has(old.plan!.key) && old.state !== 'queued' && old.state !== 'blocked') {
-        throw new SwitchyardError('bad-state', `task "${old.plan!.key}" has started (${old.state}); it cannot be removed from the plan — stop or discard it first`);
+      if (!keep.has(old.plan!.key) && !['queued', 'blocked', 'cancelled', 'failed'].includes(old.state)) {
+        throw new SwitchyardError('bad-state', `task "${old.plan!.key}" is ${old.state}; it cannot be removed from the plan until it is stopped (or has failed)`);
       }
     }
     store.atomically(() => {
@@ -220,8 +220,9 @@ export class Plans {
       });
       for (const old of current.tasks) {
         if (keep.has(old.plan!.key)) continue;
-        // Out of the plan for good: a task of its own, kept with its history.
-        if (old.state !== 'cancelled') store.transition(old.id, 'cancelled', 'removed from its plan');
+        // Out of the plan for good: a task of its own, kept with its history (a failed one stays failed).
+        if (old.state === 'queued' || old.state === 'blocked') store.transition(old.id, 'cancelled', 'removed from its plan');
+        else store.addNote(old.id, 'removed from its plan');
         this.store.detach(old.id);
         this.ctx.taskChanged(store.task(old.id));
       }

@@ -42,13 +42,18 @@ export async function connectOrStartPtyd(paths: PtydPaths, launch: PtydLaunch): 
   });
   child.unref();
   let exited: number | null = null;
+  let spawnError: Error | null = null;
   child.once('exit', (code) => {
     exited = code ?? -1;
+  });
+  // A launcher that cannot run at all (a missing node) is an error to report, not a crash.
+  child.once('error', (err) => {
+    spawnError = err;
   });
   const deadline = Date.now() + 15_000;
   let lastError: unknown = null;
   while (Date.now() < deadline) {
-    if (exited !== null) break;
+    if (exited !== null || spawnError) break;
     try {
       return await PtydClient.connect(paths.socketPath);
     } catch (err) {
@@ -58,6 +63,6 @@ export async function connectOrStartPtyd(paths: PtydPaths, launch: PtydLaunch): 
   }
   throw new SwitchyardError(
     'ptyd-unavailable',
-    `could not start the terminal daemon (ptyd): ${exited !== null ? `it exited with code ${exited}` : String(lastError)}; see ${paths.logPath}`,
+    `could not start the terminal daemon (ptyd): ${spawnError ? (spawnError as Error).message : exited !== null ? `it exited with code ${exited}` : String(lastError)}; see ${paths.logPath}`,
   );
 }

@@ -35,6 +35,8 @@ export interface StartOptions {
   reason?: string;
   /** Started by Switchyard (a fix round, a supervision restart), not the user: counters carry on. */
   automatic?: boolean;
+  /** Checked under the task's lock just before anything is done: throw to call the start off (its plan was stopped meanwhile). */
+  precondition?: () => void;
 }
 
 /** What the verify gate does for the runner (checks/gate.ts). */
@@ -42,7 +44,7 @@ export interface GateHooks {
   /** The agent exited with 0 (called under the task lock): verify, or on to Review. */
   agentSucceeded(taskId: string, why: string, exitCode: number): Promise<void>;
   /** Stops a verify or reviewer run of the task; false if none runs. */
-  abort(taskId: string): Promise<boolean>;
+  abort(taskId: string, stop?: { to: 'cancelled' | 'interrupted' | 'failed'; reason: string }): Promise<boolean>;
 }
 
 /** How a stop ends: by the user (cancelled), or by supervision (failed, or interrupted before a restart). */
@@ -101,6 +103,7 @@ export class TaskRunner {
 
   private async startLocked(taskId: string, opts: StartOptions): Promise<Task> {
     const { store } = this.ctx;
+    opts.precondition?.();
     let task = store.task(taskId);
     // A fix round starts the agent again from `verifying`; nothing else starts a live task.
     const fixRound = opts.automatic === true && task.state === 'verifying';
@@ -220,7 +223,7 @@ export class TaskRunner {
         // The gate ends the task once its run is stopped; an agent still up (it reported done) goes too.
         const alive = task.sessionId !== null && this.ctx.store.runs(taskId).some((r) => r.sessionId === task.sessionId && r.endedAt === null);
         if (alive) await this.ctx.requirePtyd().kill(task.sessionId!).catch(() => {});
-        if (await this.gate?.abort(taskId)) return this.ctx.store.task(taskId);
+        if (await this.gate?.abort(taskId, { to: opts.to ?? 'cancelled', reason: opts.reason ?? 'stopped by the user during verify' })) return this.ctx.store.task(taskId);
         return this.ctx.taskChanged(this.ctx.store.transition(taskId, opts.to ?? 'cancelled', opts.reason ?? 'stopped by the user during verify'));
       }
       if (!LIVE_STATES.includes(task.state) || !task.sessionId) {
