@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, dialog, session } from 'electron';
 import { Engine } from '../engine/engine';
 import { defaultDataDir } from '../engine/paths';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
@@ -56,10 +56,21 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => void engine.close());
+  // Quit once the engine has closed: its store is flushed and its data-folder lock released.
+  let closed = false;
+  app.on('will-quit', (e) => {
+    if (closed) return;
+    e.preventDefault();
+    void engine.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
+  });
 }
 
 main().catch((err: unknown) => {
   console.error('Switchyard failed to start:', err);
+  // Say why where the user looks (another engine holding the data folder, most often).
+  dialog.showErrorBox('Switchyard could not start', err instanceof Error ? err.message : String(err));
   app.exit(1);
 });
