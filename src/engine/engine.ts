@@ -43,6 +43,7 @@ import { Plans } from './plans/plans';
 import { PlanRunner } from './plans/plan-runner';
 import { MergeTrain } from './plans/merge-train';
 import { finishPlan } from './plans/finish';
+import { proposePlan } from './plans/planner';
 import { acquireEngineLock } from './engine-lock';
 
 export type { EngineOptions } from './context';
@@ -429,6 +430,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       'plans.get': async (i) => this.plans.get(i.planId),
       'plans.import': (i) => this.emitPlan(this.plans.importText(i.projectId, i.text, i.file, i.format)),
       'plans.preview': async (i) => this.plans.preview(i.text, i.format, i.file),
+      'plans.propose': (i) => proposePlan(this.ctx, i.projectId, i.goal, i.agent, i.base),
       'plans.export': async (i) => this.plans.exportText(i.planId, i.format),
       'plans.update': (i) => this.emitPlan(Promise.resolve(this.plans.update(i.planId, i.version, i.plan))),
       'plans.start': async (i) => this.emitPlan(Promise.resolve({ plan: this.plans.start(i.planId, { autoMerge: i.autoMerge }) })).then((v) => v.plan),

@@ -317,6 +317,8 @@ export const API = {
   'plans.start': call<Plan>()(z.object({ planId: id, autoMerge: z.boolean().optional() }).strict()),
   'plans.pause': call<Plan>()(z.object({ planId: id }).strict()),
   'plans.stop': call<Plan>()(z.object({ planId: id }).strict()),
+  /** "Plan with agent": a proposed plan for the goal, validated (one retry with the errors); creates nothing. */
+  'plans.propose': call<PlannerResult>()(z.object({ projectId: id, goal: z.string().trim().min(1, 'say what the plan should achieve').max(20_000), agent: agentSpecSchema, base: branchName.optional() }).strict()),
   /** When every task has merged: the integration branch into the plan's base, or a pull request of it. */
   'plans.finish': call<PlanFinishResult>()(z.object({ planId: id, how: z.enum(['merge', 'pull-request']) }).strict()),
   /** Merges a plan task into its integration branch through the merge train (candidate first). */
@@ -455,6 +457,16 @@ export interface PlanPreview {
   /** Tasks that come in already done (closed issues). */
   done: number;
 }
+
+/** One round of "plan with agent": what the agent printed, and what was wrong with it. */
+export interface PlannerAttempt {
+  output: string;
+  errors: string[];
+  exitCode: number | null;
+}
+
+/** ok: a valid proposal to edit and approve (nothing is created yet); invalid: two rounds failed. */
+export type PlannerResult = { status: 'ok'; plan: PlanFile; attempts: PlannerAttempt[] } | { status: 'invalid'; attempts: PlannerAttempt[] };
 
 export type PlanFinishResult = { merge: MergeResult } | { pullRequest: PullRequestResult };
 

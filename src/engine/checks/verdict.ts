@@ -35,7 +35,7 @@ export function parseVerdict(output: string, endMarker?: string): VerdictParse {
 }
 
 /** Every balanced, parseable `{…}` in the text, in order (string-aware brace matching). */
-function jsonObjects(text: string): unknown[] {
+export function jsonObjects(text: string): unknown[] {
   const out: unknown[] = [];
   let i = 0;
   while (i < text.length) {
