@@ -344,6 +344,16 @@ describe('plans', () => {
     expect(engine.plans.get(plan.id).tasks.find((t) => t.plan!.key === 'sy-77c2')!.plan!.waiting).toBe('waiting for #sy-a1f3.1, #sy-a1f3.2');
   });
 
+  it('shows which files of the repository each scope glob matches', async () => {
+    const repo = makeRepo({ 'README.md': '# demo\n', 'src/a.ts': '1\n', 'src/b/c.ts': '2\n', 'docs/x.md': '3\n' });
+    const engine = await startEngine();
+    const project = await engine.openProject(repo);
+    const m = await callApi<{ glob: string; files: string[]; total: number; error: string | null }[]>(engine, 'projects.matchGlobs', { projectId: project.id, globs: ['src/**', '*.md', 'src//x'], limit: 1 });
+    expect(m[0]).toEqual({ glob: 'src/**', files: ['src/a.ts'], total: 2, error: null });
+    expect(m[1]).toMatchObject({ files: ['README.md'], total: 1 });
+    expect(m[2]!.error).toContain('empty path segment');
+  });
+
   it('refuses a bad plan with a message naming the problem, and creates nothing', async () => {
     const repo = makeRepo();
     const engine = await startEngine();

@@ -35,6 +35,7 @@ export const COMMANDS_USAGE = `usage: switchyard plan import FILE [--project DIR
        switchyard plan finish ID --merge | --pr
        switchyard task list [--project DIR]
        switchyard task merge ID
+       switchyard demo                          a sample repository and plan, run by the demo agent
 
 Options for all: --json (machine-readable output), --data-dir DIR (default: your user data
 folder, or $SWITCHYARD_DATA_DIR). --project defaults to the repository you are in.
@@ -60,7 +61,7 @@ const MARK: Record<Task['state'], string> = {
   cancelled: '–',
 };
 
-export async function runCommand(group: 'plan' | 'task', argv: string[], io: Io): Promise<number> {
+export async function runCommand(group: 'plan' | 'task' | 'demo', argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -77,6 +78,7 @@ export async function runCommand(group: 'plan' | 'task', argv: string[], io: Io)
       help: { type: 'boolean', short: 'h' },
     },
   });
+  if (group === 'demo') positionals.unshift('run');
   const [action, arg, second] = positionals;
   if (values.help || !action) {
     io.out(COMMANDS_USAGE);
@@ -158,6 +160,24 @@ export async function runCommand(group: 'plan' | 'task', argv: string[], io: Io)
         if ('pullRequest' in r) print(`Pull request: ${r.pullRequest.url}`, r);
         else print(describeMerge(r.merge), r);
         return 'pullRequest' in r || r.merge.status === 'merged' ? 0 : 1;
+      }
+      case 'demo run': {
+        const demo = await client.call('demo.create', {});
+        if (json) {
+          print('', demo);
+          return 0;
+        }
+        io.out(`The demo: a sample repository at ${demo.repo}, and a six-task plan run by the demo agent (a scripted fixture, not a model).\nWatch it in the cockpit (switchyard start), or here:\n\n`);
+        // Follow it here until it is done, a line per change.
+        let last = '';
+        for (;;) {
+          const view = await client.call('plans.get', { planId: demo.planId });
+          const text = formatStatus(view);
+          if (text !== last) io.out(`${text}\n\n`);
+          last = text;
+          if (view.plan.status === 'done' || view.plan.status === 'stopped') return 0;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
       }
       case 'task list': {
         const tasks = await client.call('tasks.list', { projectId: values.project ? (await project()).id : undefined });

@@ -42,7 +42,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
-  if (command === 'plan' || command === 'task') {
+  if (command === 'plan' || command === 'task' || command === 'demo') {
     return runCommand(command, args, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }).catch((err: Error & { usage?: boolean; code?: string }) => {
       // A misspelt option is a usage error too.
       const usage = err.usage === true || (typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS'));

@@ -44,6 +44,9 @@ import { PlanRunner } from './plans/plan-runner';
 import { MergeTrain } from './plans/merge-train';
 import { finishPlan } from './plans/finish';
 import { proposePlan } from './plans/planner';
+import { prepareDemo } from './plans/demo';
+import { git } from './git/exec';
+import { globError, matchesGlob } from '../shared/globs';
 import { acquireEngineLock } from './engine-lock';
 
 export type { EngineOptions } from './context';
@@ -431,6 +434,18 @@ export class Engine extends EventEmitter<EngineEvents> {
       'plans.import': (i) => this.emitPlan(this.plans.importText(i.projectId, i.text, i.file, i.format)),
       'plans.preview': async (i) => this.plans.preview(i.text, i.format, i.file),
       'plans.propose': (i) => proposePlan(this.ctx, i.projectId, i.goal, i.agent, i.base),
+      'demo.create': () => this.createDemo(),
+      'projects.matchGlobs': async (i) => {
+        const project = this.store.project(i.projectId);
+        const ref = i.ref ?? (await currentBranch(project.path)) ?? 'HEAD';
+        const files = (await git(['ls-tree', '-r', '-z', '--name-only', ref], { cwd: project.path })).stdout.split('\0').filter(Boolean);
+        return i.globs.map((glob) => {
+          const error = globError(glob);
+          if (error) return { glob, files: [], total: 0, error };
+          const matched = files.filter((f) => matchesGlob(glob, f));
+          return { glob, files: matched.slice(0, i.limit), total: matched.length, error: null };
+        });
+      },
       'plans.export': async (i) => this.plans.exportText(i.planId, i.format),
       'plans.update': (i) => this.emitPlan(Promise.resolve(this.plans.update(i.planId, i.version, i.plan))),
       'plans.start': async (i) => this.emitPlan(Promise.resolve({ plan: this.plans.start(i.planId, { autoMerge: i.autoMerge }) })).then((v) => v.plan),
@@ -456,6 +471,16 @@ export class Engine extends EventEmitter<EngineEvents> {
         return openInEditor(task.worktreePath, this.settings(), { openTerminal: (file, args, title) => this.shells.open(i.taskId, { file, args, title }) }, i.editor);
       },
     };
+  }
+
+  /** The demo (plans/demo.ts): its repository opened as a project, its plan imported and started. */
+  async createDemo(root?: string): Promise<{ projectId: string; planId: string; repo: string }> {
+    const { repo, plan } = await prepareDemo(root);
+    const project = await this.openProject(repo);
+    const view = await this.emitPlan(this.plans.create(project.id, plan));
+    const started = this.plans.start(view.plan.id, { autoMerge: true });
+    this.emit('event', { type: 'plan', plan: started });
+    return { projectId: project.id, planId: view.plan.id, repo };
   }
 
   /** Tells every UI a plan changed, and passes the result on. */

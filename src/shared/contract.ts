@@ -319,6 +319,12 @@ export const API = {
   'plans.stop': call<Plan>()(z.object({ planId: id }).strict()),
   /** "Plan with agent": a proposed plan for the goal, validated (one retry with the errors); creates nothing. */
   'plans.propose': call<PlannerResult>()(z.object({ projectId: id, goal: z.string().trim().min(1, 'say what the plan should achieve').max(20_000), agent: agentSpecSchema, base: branchName.optional() }).strict()),
+  /** For the scope editor: which files on `ref` (default the current branch) each glob matches, at most `limit` each. */
+  'projects.matchGlobs': call<GlobMatches[]>()(
+    z.object({ projectId: id, globs: z.array(z.string().min(1).max(1024)).min(1).max(200), ref: branchName.optional(), limit: z.number().int().min(1).max(1000).default(50) }).strict(),
+  ),
+  /** The demo: a sample repository in a temporary folder and a six-task plan run by the demo agent, started with auto-merge. */
+  'demo.create': call<{ projectId: string; planId: string; repo: string }>()(empty),
   /** When every task has merged: the integration branch into the plan's base, or a pull request of it. */
   'plans.finish': call<PlanFinishResult>()(z.object({ planId: id, how: z.enum(['merge', 'pull-request']) }).strict()),
   /** Merges a plan task into its integration branch through the merge train (candidate first). */
@@ -456,6 +462,14 @@ export interface PlanPreview {
   edges: number;
   /** Tasks that come in already done (closed issues). */
   done: number;
+}
+
+/** A glob, the files it matches (up to the limit), how many in all, or why it is not a valid glob. */
+export interface GlobMatches {
+  glob: string;
+  files: string[];
+  total: number;
+  error: string | null;
 }
 
 /** One round of "plan with agent": what the agent printed, and what was wrong with it. */
