@@ -44,6 +44,11 @@ describe('Beads', () => {
     expect(importBeads(array).plan).toEqual(importBeads(fixture('issues.jsonl')).plan);
     expect(detectFormat(array)).toBe('beads');
     expect(detectFormat(fixture('issues.jsonl'))).toBe('beads');
+    // A one-line plan whose tasks say "status" is still a plan; names decide first.
+    expect(detectFormat('{"name": "x", "tasks": [{"id": "a", "title": "A", "status": "open"}]}')).toBe('plan');
+    expect(detectFormat('name: x\ntasks: []\n')).toBe('plan');
+    expect(detectFormat('anything', 'todo.md')).toBe('markdown');
+    expect(detectFormat('{"id":"a","title":"A"}', 'issues.jsonl')).toBe('beads');
   });
 
   it('refuses malformed input, naming the line and the field', () => {

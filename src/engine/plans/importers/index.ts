@@ -7,11 +7,32 @@ import type { ImportResult } from './types';
 
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
-/** Guesses from the content: Beads issues are JSON objects with "title" and an id; a checklist has "- [ ]". */
+/**
+ * Guesses from the file name, then the content: a JSON object with "tasks" is a plan; a JSON
+ * array, or lines that are each an object with an id and a title, are Beads issues; a text
+ * with "- [ ]" items is a checklist; anything else is read as a plan (YAML).
+ */
 export function detectFormat(text: string, file = ''): Exclude<ImportFormat, 'auto'> {
-  if (/\.jsonl$/i.test(file) || /\.md$/i.test(file) || /\.markdown$/i.test(file)) return /\.jsonl$/i.test(file) ? 'beads' : 'markdown';
-  const t = text.trimStart();
-  if (t.startsWith('[') || (t.startsWith('{') && /"issue_type"|"depends_on_id"|"status"\s*:\s*"(open|closed|in_progress)"/.test(t.split('\n')[0] ?? ''))) return 'beads';
+  if (/\.jsonl$/i.test(file)) return 'beads';
+  if (/\.(md|markdown)$/i.test(file)) return 'markdown';
+  const t = text.replace(/^\uFEFF/, '').trimStart();
+  if (t.startsWith('[')) return 'beads';
+  if (t.startsWith('{')) {
+    try {
+      const whole = JSON.parse(t) as Record<string, unknown>;
+      return 'tasks' in whole ? 'plan' : 'beads';
+    } catch {
+      // not one JSON document: JSON lines, then
+    }
+    const first = t.split(/\r?\n/, 1)[0]!;
+    try {
+      const line = JSON.parse(first) as Record<string, unknown>;
+      if (typeof line.id === 'string' && typeof line.title === 'string') return 'beads';
+    } catch {
+      // fall through
+    }
+    return 'plan';
+  }
   if (/^\s*[-*+]\s+\[[ xX]\]/m.test(text)) return 'markdown';
   return 'plan';
 }
