@@ -29,6 +29,11 @@ import { PlanPage } from './components/PlanPage';
 import { PlanFilter } from './components/PlanFilter';
 import { ImportPlanDialog } from './components/ImportPlanDialog';
 import { PlanMergeFlow } from './components/PlanMergeFlow';
+import { PlanEditor } from './components/PlanEditor';
+import { PlannerDialog } from './components/PlannerDialog';
+import { emptyPlan } from './plan-draft';
+import type { PlanFile } from '../shared/plan';
+import type { PlanView } from '../shared/contract';
 import { planTasks, unscopedRunning, usePlans } from './use-plans';
 import { canPausePlan, canStartPlan, usePlanActions } from './plan-actions';
 import type { AttentionReason } from '../shared/contract';
@@ -62,7 +67,7 @@ export function App({ connection }: { connection: Api | { error: string } }) {
   );
 }
 
-type Dialog = 'new-task' | 'open-repo' | 'settings' | 'agents' | 'help' | 'palette' | 'import-plan' | null;
+type Dialog = 'new-task' | 'open-repo' | 'settings' | 'agents' | 'help' | 'palette' | 'import-plan' | 'planner' | null;
 
 function Cockpit({ api }: { api: Api }) {
   const state = useEngineState(api);
@@ -87,6 +92,8 @@ function Cockpit({ api }: { api: Api }) {
   const [planFilter, setPlanFilter] = useState<string | null>(null);
   /** The plan page, showing one plan or (planId null) the project's plans; null: the board. */
   const [planPage, setPlanPage] = useState<{ planId: string | null } | null>(null);
+  /** The plan editor: an existing plan (planId), or one not created yet (initial: new, imported or proposed). */
+  const [editor, setEditor] = useState<{ planId: string | null; initial?: PlanFile; origin?: string } | null>(null);
 
   useEffect(() => localStorage.setItem(VIEW_KEY, view), [view]);
 
@@ -135,8 +142,44 @@ function Cockpit({ api }: { api: Api }) {
   const upsertTasks = useCallback((ts: Task[]) => ts.forEach(state.upsertTask), [state.upsertTask]);
   const openPlan = useCallback((planId: string | null) => {
     setPlanPage({ planId });
+    setEditor(null);
     setView('board');
   }, []);
+  const openEditor = useCallback((e: { planId: string | null; initial?: PlanFile; origin?: string }) => {
+    setEditor(e);
+    setDialog(null);
+    setView('board');
+  }, []);
+  /** A plan just created or saved: on the page, its tasks on the board. */
+  const planLanded = useCallback(
+    (v: PlanView, message: string) => {
+      plansState.upsertPlan(v.plan);
+      v.tasks.forEach(state.upsertTask);
+      setDialog(null);
+      setPlanFilter(v.plan.id);
+      openPlan(v.plan.id);
+      toast('success', message);
+    },
+    [plansState, state.upsertTask, openPlan, toast],
+  );
+  const runDemo = useCallback(async () => {
+    try {
+      const demo = await api.call('demo.create', {});
+      const [projects, view] = await Promise.all([api.call('projects.list', {}), api.call('plans.get', { planId: demo.planId })]);
+      projects.forEach(state.addProject);
+      plansState.upsertPlan(view.plan);
+      view.tasks.forEach(state.upsertTask);
+      setProjectId(demo.projectId);
+      setOpenId(null);
+      setSelectedId(null);
+      setDialog(null);
+      setPlanFilter(null);
+      openPlan(demo.planId);
+      toast('success', `The demo is running in ${demo.repo}, with the demo agent (a script, not a model) and auto-merge.`);
+    } catch (err) {
+      toast('error', `Could not start the demo: ${(err as Error).message}`);
+    }
+  }, [api, state.addProject, state.upsertTask, plansState, openPlan, toast]);
 
   const actions = useTaskActions({
     api,
@@ -237,6 +280,8 @@ function Cockpit({ api }: { api: Api }) {
       else if (key === 'j' || e.key === 'ArrowDown') step(1);
       else if (key === 'k' || e.key === 'ArrowUp') step(-1);
       else if (e.key === 'Escape') {
+        // The editor is left with its own buttons: Escape must not drop edits.
+        if (editor) return;
         if (openId) setOpenId(null);
         else setPlanPage(null);
       }
@@ -247,7 +292,7 @@ function Cockpit({ api }: { api: Api }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [project, dialog, flow, step, selectedTask, runTaskShortcut, openId]);
+  }, [project, dialog, flow, step, selectedTask, runTaskShortcut, openId, editor]);
 
   const paletteItems = useMemo<PaletteItem[]>(() => {
     const items: PaletteItem[] = [];
@@ -281,14 +326,26 @@ function Cockpit({ api }: { api: Api }) {
     const cur = scopePlans.find((x) => x.id === (planPage?.planId ?? boardPlan?.id ?? openTask?.plan?.planId));
     if (cur && canStartPlan(cur)) items.push({ id: 'plan-start', group: 'Plans', label: `${cur.status === 'paused' ? 'Resume plan' : cur.status === 'stopped' ? 'Start plan again' : 'Start plan'}: ${cur.name}`, run: () => void planActions.start(cur) });
     if (cur && canPausePlan(cur)) items.push({ id: 'plan-pause', group: 'Plans', label: `Pause plan: ${cur.name}`, run: () => void planActions.pause(cur) });
-    if (project) items.push({ id: 'plan-import', group: 'Plans', label: 'Import plan…', run: () => setDialog('import-plan') });
+    if (cur && cur.status !== 'done') items.push({ id: 'plan-edit', group: 'Plans', label: `Edit plan: ${cur.name}`, run: () => openEditor({ planId: cur.id }) });
+    if (project) {
+      items.push(
+        { id: 'plan-new', group: 'Plans', label: 'New plan…', run: () => openEditor({ planId: null, initial: emptyPlan() }) },
+        { id: 'plan-agent', group: 'Plans', label: 'Plan with agent…', run: () => setDialog('planner') },
+        { id: 'plan-import', group: 'Plans', label: 'Import plan…', run: () => setDialog('import-plan') },
+      );
+    }
+    items.push({ id: 'demo', group: 'Plans', label: 'Try the demo', run: () => void runDemo() });
     items.push({ id: 'plans', group: 'Plans', label: 'Plans of this project', run: () => openPlan(null) });
     for (const x of scopePlans) items.push({ id: `plan-${x.id}`, group: 'Plans', label: `Open plan: ${x.name}`, hint: x.status, run: () => openPlan(x.id) });
     for (const task of inScope) items.push({ id: `task-${task.id}`, group: 'Go to task', label: task.title, run: () => openTaskById(task.id) });
     for (const p of state.projects) items.push({ id: `project-${p.id}`, group: 'Switch project', label: p.name, run: () => setProjectId(p.id) });
     if (state.projects.length > 1) items.push({ id: 'all-projects', group: 'Switch project', label: 'All projects', run: () => setProjectId(ALL_PROJECTS) });
     return items;
-  }, [project, view, theme, settings, filters.showArchived, selectedTask, actions, inScope, state.projects, openTaskById, scopePlans, planPage, boardPlan, openTask, planActions, openPlan]);
+  }, [project, view, theme, settings, filters.showArchived, selectedTask, actions, inScope, state.projects, openTaskById, scopePlans, planPage, boardPlan, openTask, planActions, openPlan, openEditor, runDemo]);
+
+  // The editor's plan and project: an existing plan's own, else the current project.
+  const editorPlan = editor?.planId ? (plansState.plans.find((x) => x.id === editor.planId) ?? null) : null;
+  const editorProject = editorPlan ? (projectsById.get(editorPlan.projectId) ?? null) : project;
 
   const flowTask = flow ? (state.tasks.get(flow.taskId) ?? null) : null;
   const needsInput = inScope.filter((t) => t.flags.needsInput).length;
@@ -305,6 +362,7 @@ function Cockpit({ api }: { api: Api }) {
           setSelectedId(null);
           setPlanFilter(null);
           setPlanPage(null);
+          setEditor(null);
         }}
         onOpenRepository={() => setDialog('open-repo')}
         onNewTask={() => setDialog('new-task')}
@@ -329,7 +387,7 @@ function Cockpit({ api }: { api: Api }) {
       {!state.loaded ? (
         <div className="empty-state">Connecting to the engine…</div>
       ) : state.projects.length === 0 ? (
-        <OpenRepository api={api} variant="page" onOpened={(p) => (state.addProject(p), setProjectId(p.id))} />
+        <OpenRepository api={api} variant="page" onOpened={(p) => (state.addProject(p), setProjectId(p.id))} onDemo={runDemo} />
       ) : view === 'grid' ? (
         <main className="workspace">
           <GridView
@@ -346,8 +404,21 @@ function Cockpit({ api }: { api: Api }) {
           />
         </main>
       ) : (
-        <main className={`workspace${openTask ? ' with-panel' : ''}${planPage ? ' plan-open' : ''}`}>
-          {planPage ? (
+        <main className={`workspace${openTask && !editor ? ' with-panel' : ''}${planPage ? ' plan-open' : ''}`}>
+          {editor && editorProject && (!editor.planId || editorPlan) ? (
+            <PlanEditor
+              key={editor.planId ?? `new-${editor.origin ?? ''}`}
+              api={api}
+              project={editorProject}
+              plan={editorPlan}
+              initial={editor.initial}
+              origin={editor.origin}
+              tasks={state.tasks}
+              onClose={() => setEditor(null)}
+              onCreated={(v) => planLanded(v, `Created “${v.plan.name}” with ${v.tasks.length} task${v.tasks.length === 1 ? '' : 's'}. It is a draft until you start it.`)}
+              onSaved={(v) => planLanded(v, `Saved “${v.plan.name}”.`)}
+            />
+          ) : planPage ? (
             <PlanPage
               api={api}
               plans={scopePlans}
@@ -362,6 +433,9 @@ function Cockpit({ api }: { api: Api }) {
                 setPlanPage(null);
               }}
               onImport={project ? () => setDialog('import-plan') : null}
+              onNewPlan={project ? () => openEditor({ planId: null, initial: emptyPlan() }) : null}
+              onPlanWithAgent={project ? () => setDialog('planner') : null}
+              onEdit={(id) => openEditor({ planId: id })}
               onTasksLoaded={upsertTasks}
               onClose={() => setPlanPage(null)}
             />
@@ -393,7 +467,7 @@ function Cockpit({ api }: { api: Api }) {
               />
             </div>
           )}
-          {openTask && renderPanel(openTask)}
+          {openTask && !editor && renderPanel(openTask)}
         </main>
       )}
       {dialog === 'new-task' && project && (
@@ -407,15 +481,12 @@ function Cockpit({ api }: { api: Api }) {
           api={api}
           project={project}
           onClose={() => setDialog(null)}
-          onImported={(v) => {
-            plansState.upsertPlan(v.plan);
-            upsertTasks(v.tasks);
-            setDialog(null);
-            setPlanFilter(v.plan.id);
-            openPlan(v.plan.id);
-            toast('success', `Imported “${v.plan.name}” with ${v.tasks.length} task${v.tasks.length === 1 ? '' : 's'}. It is a draft until you start it.`);
-          }}
+          onImported={(v) => planLanded(v, `Imported “${v.plan.name}” with ${v.tasks.length} task${v.tasks.length === 1 ? '' : 's'}. It is a draft until you start it.`)}
+          onEdit={(plan, origin) => openEditor({ planId: null, initial: plan, origin })}
         />
+      )}
+      {dialog === 'planner' && project && (
+        <PlannerDialog api={api} project={project} onClose={() => setDialog(null)} onProposal={(plan) => openEditor({ planId: null, initial: plan, origin: 'the agent’s proposal' })} />
       )}
       {dialog === 'agents' && <AgentSettings api={api} project={project} onClose={() => setDialog(null)} />}
       {dialog === 'help' && <HelpOverlay onClose={() => setDialog(null)} />}

@@ -66,11 +66,14 @@ interface Props {
   onChange(id: string): void;
   ariaLabel?: string;
   disabled?: boolean;
+  /** A first choice with the value '' ("the plan's default", say). */
+  emptyLabel?: string;
 }
 
-export function AgentSelect({ agents, detected, value, onChange, ariaLabel = 'Agent', disabled }: Props) {
+export function AgentSelect({ agents, detected, value, onChange, ariaLabel = 'Agent', disabled, emptyLabel }: Props) {
   return (
     <select value={value} onChange={(e) => onChange(e.target.value)} aria-label={ariaLabel} disabled={disabled}>
+      {emptyLabel !== undefined && <option value="">{emptyLabel}</option>}
       {agents.map((a) => (
         <option key={a.profile.id} value={a.profile.id} disabled={detected && !selectable(a)} title={a.installed ? (a.path ?? undefined) : a.profile.installHint}>
           {label(a, detected)}

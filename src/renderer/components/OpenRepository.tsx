@@ -9,9 +9,12 @@ interface Props {
   variant: 'page' | 'dialog';
   onOpened(p: Project): void;
   onClose?(): void;
+  /** The start screen's "Try the demo": a sample repository and a plan that runs by itself. */
+  onDemo?(): Promise<void>;
 }
 
-export function OpenRepository({ api, variant, onOpened, onClose }: Props) {
+export function OpenRepository({ api, variant, onOpened, onClose, onDemo }: Props) {
+  const [demoBusy, setDemoBusy] = useState(false);
   const [path, setPath] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -80,6 +83,24 @@ export function OpenRepository({ api, variant, onOpened, onClose }: Props) {
           merge.
         </p>
         {form}
+        {onDemo && (
+          <div className="welcome-demo">
+            <p className="muted">
+              No repository at hand? The demo makes a sample one and runs a six-task plan in it with a scripted demo agent (not a model): parallel tasks, a scope overlap, a verify that fails
+              once and is fixed, and the merge train.
+            </p>
+            <button
+              className="btn"
+              disabled={demoBusy}
+              onClick={() => {
+                setDemoBusy(true);
+                void onDemo().finally(() => setDemoBusy(false));
+              }}
+            >
+              {demoBusy ? 'Preparing the demo…' : 'Try the demo'}
+            </button>
+          </div>
+        )}
       </div>
     </div>
   );

@@ -10,8 +10,12 @@ import type { Api } from '../api/client';
 import { canPausePlan, canStartPlan, canStopPlan, startLabel, type PlanActions } from '../plan-actions';
 import { planTasks, unscopedRunning } from '../use-plans';
 import { Dialog } from './Dialog';
+import { PlanGraph, ViewToggle } from './PlanGraph';
 import { StateBadge } from './StateBadge';
 import '../styles/plans.css';
+import '../styles/plan-editor.css';
+
+const PLAN_VIEW_KEY = 'switchyard.planView';
 
 interface Props {
   api: Api;
@@ -26,6 +30,10 @@ interface Props {
   onOpenTask(taskId: string): void;
   onShowOnBoard(planId: string): void;
   onImport: (() => void) | null;
+  /** A new plan in the editor; null without a project. */
+  onNewPlan: (() => void) | null;
+  onPlanWithAgent: (() => void) | null;
+  onEdit(planId: string): void;
   onTasksLoaded(tasks: Task[]): void;
   onClose(): void;
 }
@@ -44,18 +52,39 @@ export function PlanPage(p: Props) {
           </button>
         )}
         <span className="plan-nav-spacer" />
-        {p.onImport && p.plans.length > 0 && (
-          <button className="btn btn-small" onClick={p.onImport}>
-            Import plan…
-          </button>
-        )}
+        {p.plans.length > 0 && <AuthoringButtons {...p} small />}
       </nav>
       {plan ? <PlanDetail {...p} plan={plan} /> : <PlanList {...p} />}
     </section>
   );
 }
 
-function PlanList({ plans, tasks, onSelectPlan, onImport }: Props) {
+/** New plan, Plan with agent, Import. */
+function AuthoringButtons({ onNewPlan, onPlanWithAgent, onImport, small }: Props & { small?: boolean }) {
+  const cls = small ? 'btn btn-small' : 'btn';
+  return (
+    <>
+      {onNewPlan && (
+        <button className={small ? cls : 'btn btn-primary'} onClick={onNewPlan}>
+          New plan…
+        </button>
+      )}
+      {onPlanWithAgent && (
+        <button className={cls} onClick={onPlanWithAgent}>
+          Plan with agent…
+        </button>
+      )}
+      {onImport && (
+        <button className={cls} onClick={onImport}>
+          {small ? 'Import plan…' : 'Import a plan file…'}
+        </button>
+      )}
+    </>
+  );
+}
+
+function PlanList(p: Props) {
+  const { plans, tasks, onSelectPlan } = p;
   if (plans.length === 0) {
     return (
       <div className="plan-empty" data-testid="plans-empty">
@@ -64,13 +93,11 @@ function PlanList({ plans, tasks, onSelectPlan, onImport }: Props) {
           A plan is a goal as a graph of tasks: each task waits for the ones it depends on to merge, tasks whose files overlap never run at once, and finished work merges in
           order through a merge train.
         </p>
-        {onImport && (
-          <button className="btn btn-primary" onClick={onImport}>
-            Import a plan file…
-          </button>
-        )}
+        <div className="plan-actions">
+          <AuthoringButtons {...p} />
+        </div>
         <p className="muted">
-          Or from a terminal: <code>switchyard plan import FILE</code> (YAML or JSON).
+          Plan files, Beads issues and Markdown checklists import with a preview. Or from a terminal: <code>switchyard plan import FILE</code> (YAML or JSON).
         </p>
       </div>
     );
@@ -119,8 +146,10 @@ function Progress({ tasks }: { tasks: Task[] }) {
   );
 }
 
-function PlanDetail({ api, plan, tasks: all, openId, actions, onOpenTask, onShowOnBoard, onTasksLoaded }: Props & { plan: Plan }) {
+function PlanDetail({ api, plan, tasks: all, openId, actions, onOpenTask, onShowOnBoard, onTasksLoaded, onEdit }: Props & { plan: Plan }) {
   const [autoMerge, setAutoMerge] = useState(plan.autoMerge);
+  const [view, setView] = useState<'list' | 'graph'>(() => (localStorage.getItem(PLAN_VIEW_KEY) === 'graph' ? 'graph' : 'list'));
+  useEffect(() => localStorage.setItem(PLAN_VIEW_KEY, view), [view]);
   const [confirmStop, setConfirmStop] = useState(false);
   const [exporting, setExporting] = useState(false);
   useEffect(() => setAutoMerge(plan.autoMerge), [plan.id, plan.autoMerge]);
@@ -182,6 +211,11 @@ function PlanDetail({ api, plan, tasks: all, openId, actions, onOpenTask, onShow
             </button>
           )}
           <span className="plan-nav-spacer" />
+          {plan.status !== 'done' && (
+            <button className="btn" onClick={() => onEdit(plan.id)} title="Change tasks, edges and scopes (tasks that have started keep theirs)">
+              Edit plan
+            </button>
+          )}
           <button className="btn btn-ghost" onClick={() => onShowOnBoard(plan.id)}>
             Show on the board
           </button>
@@ -206,6 +240,18 @@ function PlanDetail({ api, plan, tasks: all, openId, actions, onOpenTask, onShow
           </div>
         )}
       </header>
+      <ViewToggle view={view} onChange={setView} label="Tasks view" className="plan-view-toggle" />
+      {view === 'graph' ? (
+        <PlanGraph
+          nodes={tasks.map((t) => ({ id: t.plan!.key, title: t.title, depends_on: t.plan!.parents, task: t }))}
+          selected={tasks.find((t) => t.id === openId)?.plan?.key ?? null}
+          onSelect={(key) => {
+            const t = byKey.get(key);
+            if (t) onOpenTask(t.id);
+          }}
+          label="Plan graph"
+        />
+      ) : (
       <ol className="plan-tasks" aria-label="Tasks of the plan">
         {tasks.map((t) => (
           <li key={t.id}>
@@ -235,6 +281,7 @@ function PlanDetail({ api, plan, tasks: all, openId, actions, onOpenTask, onShow
           </li>
         ))}
       </ol>
+      )}
       {confirmStop && (
         <Dialog title={`Stop “${plan.name}”?`} onClose={() => setConfirmStop(false)}>
           <p>
