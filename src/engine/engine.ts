@@ -43,7 +43,7 @@ import { Plans } from './plans/plans';
 import { PlanRunner } from './plans/plan-runner';
 import { MergeTrain } from './plans/merge-train';
 import { finishPlan } from './plans/finish';
-import { proposePlan } from './plans/planner';
+import { proposePlan, stopPlanners } from './plans/planner';
 import { prepareDemo } from './plans/demo';
 import { git } from './git/exec';
 import { globError, matchesGlob } from '../shared/globs';
@@ -532,6 +532,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     await this.attempts.idle().catch(() => {});
     this.gate.close();
     this.planRunner.close();
+    stopPlanners();
     // Starts under way finish first (they write to the store); a candidate verify is stopped,
     // and its task left merging for the next engine to settle.
     await this.planRunner.idle().catch(() => {});

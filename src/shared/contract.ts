@@ -480,7 +480,9 @@ export interface PlannerAttempt {
 }
 
 /** ok: a valid proposal to edit and approve (nothing is created yet); invalid: two rounds failed. */
-export type PlannerResult = { status: 'ok'; plan: PlanFile; attempts: PlannerAttempt[] } | { status: 'invalid'; attempts: PlannerAttempt[] };
+export type PlannerResult =
+  /** `warnings`: what was taken out of the proposal (commands, auto-merge, branches, agents) for the user to decide. */
+  { status: 'ok'; plan: PlanFile; attempts: PlannerAttempt[]; warnings: string[] } | { status: 'invalid'; attempts: PlannerAttempt[] };
 
 export type PlanFinishResult = { merge: MergeResult } | { pullRequest: PullRequestResult };
 

@@ -34,13 +34,25 @@ export function parseVerdict(output: string, endMarker?: string): VerdictParse {
   return { ok: false, error: `the reviewer’s verdict does not match the schema: ${why}` };
 }
 
+/** How many would-be objects are tried at most: garbage full of braces must not stall the engine. */
+const MAX_CANDIDATES = 500;
+/** A brace that can open a JSON object: followed (after blanks) by a key or by the closing brace. */
+const OBJECT_START = /\{\s*["}]/y;
+
 /** Every balanced, parseable `{…}` in the text, in order (string-aware brace matching). */
 export function jsonObjects(text: string): unknown[] {
   const out: unknown[] = [];
   let i = 0;
-  while (i < text.length) {
+  let tried = 0;
+  while (i < text.length && tried < MAX_CANDIDATES) {
     const start = text.indexOf('{', i);
     if (start < 0) break;
+    OBJECT_START.lastIndex = start;
+    if (!OBJECT_START.test(text)) {
+      i = start + 1;
+      continue;
+    }
+    tried++;
     const end = matchingBrace(text, start);
     if (end < 0) {
       i = start + 1;
@@ -54,6 +66,16 @@ export function jsonObjects(text: string): unknown[] {
     }
   }
   return out;
+}
+
+/** The last parseable object the predicate accepts; looks from the end, so a long prologue costs little. */
+export function lastJsonObject(text: string, accept: (v: Record<string, unknown>) => boolean): Record<string, unknown> | null {
+  const all = jsonObjects(text.length > 400_000 ? text.slice(-400_000) : text);
+  for (let k = all.length - 1; k >= 0; k--) {
+    const v = all[k];
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && accept(v as Record<string, unknown>)) return v as Record<string, unknown>;
+  }
+  return null;
 }
 
 function matchingBrace(text: string, start: number): number {
