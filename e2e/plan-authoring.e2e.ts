@@ -59,6 +59,7 @@ test('a plan drawn in the editor: scopes previewed, an unordered overlap flagged
   await expect(rows.nth(0).getByTestId('overlap-warning')).toContainText('#french');
   await expect(rows.nth(1).getByTestId('overlap-warning')).toContainText('#core');
   await expect(rows.nth(2).getByTestId('overlap-warning')).toHaveCount(0);
+  await editor.evaluate((e) => e.scrollTo(0, 0));
   await bothThemes(page, 'plan-editor-list-overlap');
 
   // The graph shows the same warning on both nodes.
@@ -81,7 +82,7 @@ test('a plan drawn in the editor: scopes previewed, an unordered overlap flagged
   await expect(rows.nth(2).getByTestId('glob-error')).toContainText('an empty path segment');
   await expect(editor.getByTestId('plan-problems')).toContainText('docs: files_scope: invalid glob "docs//x"');
   await expect(editor.getByRole('button', { name: 'Create plan' })).toBeDisabled();
-  await screenshot(page, 'plan-editor-invalid-dark');
+  await screenshot(page, 'plan-editor-invalid');
   await rows.nth(2).getByLabel('Scope glob 1').fill('docs/**');
   await expect(editor.getByTestId('plan-problems')).toHaveCount(0);
   await expect(rows.nth(1).locator('.pe-dep')).toHaveText(['#core×']);
@@ -135,7 +136,7 @@ test('editing a plan is compare-and-set: a change made elsewhere is reported, ne
   await editor.getByLabel('Title', { exact: true }).fill('First, renamed here');
   await editor.getByRole('button', { name: 'Save' }).click();
   await expect(editor.getByTestId('plan-conflict')).toContainText('the plan changed since you loaded it');
-  await screenshot(page, 'plan-editor-conflict-dark');
+  await bothThemes(page, 'plan-editor-conflict');
   await editor.getByTestId('plan-conflict').getByRole('button', { name: 'Reload' }).click();
   await expect(editor.getByLabel('Title', { exact: true })).toHaveValue('First, renamed elsewhere');
   await expect(editor.getByTestId('plan-conflict')).toHaveCount(0);
@@ -223,5 +224,5 @@ test('the demo runs from the start screen to a finished plan', async ({ page, co
   await bothThemes(page, 'plan-demo-running');
   await expect(planPage.getByTestId('plan-status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await expect(graph.locator('.plan-node[data-state="done"]')).toHaveCount(6);
-  await screenshot(page, 'plan-demo-done-dark');
+  await screenshot(page, 'plan-demo-done');
 });

@@ -140,8 +140,8 @@ export function ImportPlanDialog({ api, project, onClose, onImported, onEdit }: 
         <label className="field">
           <span>…or paste a plan (YAML or JSON), Beads issues (JSONL or JSON) or a Markdown checklist{file ? ` (read from ${file})` : ''}</span>
           <textarea
-            className="mono"
-            rows={ok ? 6 : 12}
+            className={ok ? 'mono import-plan-text-short' : 'mono'}
+            rows={ok ? 5 : 12}
             value={text}
             onChange={(e) => {
               setText(e.target.value);

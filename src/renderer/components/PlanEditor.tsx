@@ -126,7 +126,7 @@ export function PlanEditor({ api, project, plan, initial, origin, tasks: allTask
     const file = toFile(draft);
     try {
       if (!plan) {
-        onCreated(await api.call('plans.import', { projectId: project.id, text: JSON.stringify(file), format: 'plan', file: 'plan.json' }));
+        onCreated(await api.call('plans.import', { projectId: project.id, text: JSON.stringify(file), format: 'plan' }));
         return;
       }
       const v = await api.call('plans.update', { planId: plan.id, version: version ?? plan.version, plan: file });
@@ -368,61 +368,67 @@ function TaskEditor({ t, index, all, live, problems, overlaps, matches, agents, 
         </button>
       </div>
       {locked && <p className="muted pe-locked">Started ({live!.state}): its dependencies, scope, title, prompt and agent stay as they were.</p>}
-      <label className="field">
-        <span>Prompt</span>
-        <textarea rows={compact ? 4 : 2} value={spec.prompt} onChange={(e) => onChange({ prompt: e.target.value })} placeholder="What the agent should do" aria-label="Prompt" disabled={locked} />
-      </label>
-      <div className="pe-task-grid">
-        <label className="field">
-          <span>Agent</span>
-          <AgentSelect agents={agents} detected={detected} value={agent.profile} emptyLabel="The plan's agent" ariaLabel="Task agent" disabled={locked} onChange={(profile) => onChange({ agent: refOf({ profile, command: agent.command }) })} />
-          {agent.profile === CUSTOM_PROFILE_ID && (
-            <input className="mono" value={agent.command} onChange={(e) => onChange({ agent: refOf({ profile: CUSTOM_PROFILE_ID, command: e.target.value }) })} placeholder={`my-agent --yes ${PROMPT_PLACEHOLDER}`} aria-label="Task agent command" disabled={locked} spellCheck={false} />
-          )}
-        </label>
-        <label className="field pe-priority">
-          <span>Priority</span>
-          <select value={spec.priority ?? DEFAULT_PRIORITY} onChange={(e) => onChange({ priority: Number(e.target.value) })} aria-label="Priority">
-            {[0, 1, 2, 3, 4].map((p) => (
-              <option key={p} value={p}>
-                {p}
-                {p === 0 ? ' (most urgent)' : p === DEFAULT_PRIORITY ? ' (default)' : ''}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
-      <div className="field">
-        <span>Depends on</span>
-        <div className="pe-deps">
-          {spec.depends_on.map((d) => (
-            <span key={d} className={`chip pe-dep${all.some((o) => o.spec.id === d) ? '' : ' pe-dep-missing'}`} data-dep={d}>
-              #{d}
-              {!locked && (
-                <button className="pe-chip-x" onClick={() => onChange({ depends_on: spec.depends_on.filter((x) => x !== d) })} aria-label={`Remove dependency on ${d}`}>
-                  ×
-                </button>
+      <div className="pe-task-cols">
+        <div className="pe-task-col">
+          <label className="field">
+            <span>Prompt</span>
+            <textarea rows={compact ? 4 : 3} value={spec.prompt} onChange={(e) => onChange({ prompt: e.target.value })} placeholder="What the agent should do" aria-label="Prompt" disabled={locked} />
+          </label>
+          <label className="field">
+            <span>Acceptance criteria</span>
+            <textarea rows={2} value={spec.acceptance_criteria ?? ''} onChange={(e) => onChange({ acceptance_criteria: e.target.value })} placeholder="How the reviewer knows it is done" aria-label="Acceptance criteria" />
+          </label>
+        </div>
+        <div className="pe-task-col">
+          <div className="pe-task-grid">
+            <label className="field">
+              <span>Agent</span>
+              <AgentSelect agents={agents} detected={detected} value={agent.profile} emptyLabel="The plan's agent" ariaLabel="Task agent" disabled={locked} onChange={(profile) => onChange({ agent: refOf({ profile, command: agent.command }) })} />
+              {agent.profile === CUSTOM_PROFILE_ID && (
+                <input className="mono" value={agent.command} onChange={(e) => onChange({ agent: refOf({ profile: CUSTOM_PROFILE_ID, command: e.target.value }) })} placeholder={`my-agent --yes ${PROMPT_PLACEHOLDER}`} aria-label="Task agent command" disabled={locked} spellCheck={false} />
               )}
-            </span>
-          ))}
-          {!locked && others.length > 0 && (
-            <select className="pe-dep-add" value="" onChange={(e) => e.target.value && onChange({ depends_on: [...spec.depends_on, e.target.value] })} aria-label="Add a dependency">
-              <option value="">+ depends on…</option>
-              {others.map((o) => (
-                <option key={o.row} value={o.spec.id}>
-                  #{o.spec.id} {o.spec.title}
-                </option>
+            </label>
+            <label className="field pe-priority">
+              <span>Priority</span>
+              <select value={spec.priority ?? DEFAULT_PRIORITY} onChange={(e) => onChange({ priority: Number(e.target.value) })} aria-label="Priority">
+                {[0, 1, 2, 3, 4].map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                    {p === 0 ? ' (most urgent)' : p === DEFAULT_PRIORITY ? ' (default)' : ''}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <div className="field">
+            <span>Depends on</span>
+            <div className="pe-deps">
+              {spec.depends_on.map((d) => (
+                <span key={d} className={`chip pe-dep${all.some((o) => o.spec.id === d) ? '' : ' pe-dep-missing'}`} data-dep={d}>
+                  #{d}
+                  {!locked && (
+                    <button className="pe-chip-x" onClick={() => onChange({ depends_on: spec.depends_on.filter((x) => x !== d) })} aria-label={`Remove dependency on ${d}`}>
+                      ×
+                    </button>
+                  )}
+                </span>
               ))}
-            </select>
-          )}
-          {spec.depends_on.length === 0 && (locked || others.length === 0) && <span className="muted">nothing: starts first</span>}
+              {!locked && others.length > 0 && (
+                <select className="pe-dep-add" value="" onChange={(e) => e.target.value && onChange({ depends_on: [...spec.depends_on, e.target.value] })} aria-label="Add a dependency">
+                  <option value="">+ depends on…</option>
+                  {others.map((o) => (
+                    <option key={o.row} value={o.spec.id}>
+                      #{o.spec.id} {o.spec.title}
+                    </option>
+                  ))}
+                </select>
+              )}
+              {spec.depends_on.length === 0 && (locked || others.length === 0) && <span className="muted">nothing: starts first</span>}
+            </div>
+          </div>
+          <ScopeEditor globs={spec.files_scope ?? []} matches={matches} locked={locked} onChange={(files_scope) => onChange({ files_scope })} />
         </div>
       </div>
-      <ScopeEditor globs={spec.files_scope ?? []} matches={matches} locked={locked} onChange={(files_scope) => onChange({ files_scope })} />
-      <label className="field">
-        <span>Acceptance criteria</span>
-        <textarea rows={compact ? 2 : 1} value={spec.acceptance_criteria ?? ''} onChange={(e) => onChange({ acceptance_criteria: e.target.value })} placeholder="How the reviewer knows it is done" aria-label="Acceptance criteria" />
-      </label>
       {problems.length > 0 && (
         <ul className="pe-task-problems form-error">
           {problems.map((p, i) => (

@@ -41,14 +41,24 @@ interface Layout {
   edges: { from: string; to: string; points: { x: number; y: number }[] }[];
 }
 
+/** Left to right, unless that is too wide for the page and top to bottom is narrower. */
+const MAX_WIDE = 1000;
+
 /** Lays out a shape key ("id<parent,parent;…"), so live updates never move the boxes. */
 function layout(shape: string): Layout {
+  const wide = layoutAs(shape, 'LR');
+  if (wide.width <= MAX_WIDE) return wide;
+  const tall = layoutAs(shape, 'TB');
+  return tall.width < wide.width ? tall : wide;
+}
+
+function layoutAs(shape: string, rankdir: 'LR' | 'TB'): Layout {
   const nodes = shape === '' ? [] : shape.split(';').map((part) => {
     const [id, deps] = part.split('<') as [string, string];
     return { id, depends_on: deps === '' ? [] : deps.split(',') };
   });
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 56, marginx: MARGIN, marginy: MARGIN });
+  g.setGraph({ rankdir, nodesep: rankdir === 'LR' ? 18 : 24, ranksep: rankdir === 'LR' ? 56 : 40, marginx: MARGIN, marginy: MARGIN });
   g.setDefaultEdgeLabel(() => ({}));
   const ids = new Set<string>();
   for (const n of nodes) {
