@@ -67,6 +67,8 @@ test('a plan drawn in the editor: scopes previewed, an unordered overlap flagged
   const graph = editor.getByRole('group', { name: 'Plan graph' });
   await expect(graph.locator('.plan-node')).toHaveCount(3);
   await expect(graph.locator('.plan-node-warn')).toHaveCount(2);
+  await graph.locator('[data-node="core"]').click();
+  await bothThemes(page, 'plan-editor-graph-overlap');
   // Choosing a parent in the graph: select #french, make it depend on #core.
   await graph.locator('[data-node="french"]').click();
   const inspector = editor.getByRole('complementary', { name: 'Selected task' });
