@@ -39,6 +39,34 @@ describe('Beads', () => {
     expect(validatePlan(plan).tasks).toHaveLength(4);
   });
 
+  it('leaves out deleted issues, templates and records that are not issues, saying so; a byte-order mark is fine', () => {
+    const text = [
+      '{"_type":"memory","content":"remember to run the linter"}',
+      '{"id":"a","title":"A","status":"open"}',
+      '{"id":"gone","title":"Gone","status":"tombstone"}',
+      '{"id":"tpl","title":"Template","status":"open","is_template":true}',
+    ].join('\n');
+    const { plan, warnings } = importBeads(`\uFEFF${text}`, 'issues.jsonl');
+    expect(plan.tasks.map((t) => t.id)).toEqual(['a']);
+    expect(warnings).toEqual(['line 1: a "memory" record, not an issue; skipped', 'line 3: gone was deleted in Beads; skipped', 'line 4: tpl is a template; skipped']);
+    // A broken array says where.
+    expect(() => importBeads('[\n{"id": "a", "title": "A"},\n{"id": }\n]', 'bd.json')).toThrow(/^bd\.json: malformed JSON at line 3/);
+  });
+
+  it('a task blocked by its own epic does not make its siblings wait on each other', () => {
+    const text = [
+      '{"id":"e","title":"Epic","issue_type":"epic"}',
+      '{"id":"e.1","title":"One","dependencies":[{"depends_on_id":"e","type":"parent-child"},{"depends_on_id":"e","type":"blocks"}]}',
+      '{"id":"e.2","title":"Two","dependencies":[{"depends_on_id":"e","type":"parent-child"}]}',
+    ].join('\n');
+    const { plan } = importBeads(text);
+    expect(plan.tasks.map((t) => [t.id, t.depends_on])).toEqual([
+      ['e.1', []],
+      ['e.2', []],
+    ]);
+    expect(validatePlan(plan).tasks).toHaveLength(2);
+  });
+
   it('reads the JSON array of bd list --json the same way', () => {
     const array = `[${fixture('issues.jsonl').trim().split('\n').join(',\n')}]`;
     expect(importBeads(array).plan).toEqual(importBeads(fixture('issues.jsonl')).plan);
@@ -49,6 +77,8 @@ describe('Beads', () => {
     expect(detectFormat('name: x\ntasks: []\n')).toBe('plan');
     expect(detectFormat('anything', 'todo.md')).toBe('markdown');
     expect(detectFormat('{"id":"a","title":"A"}', 'issues.jsonl')).toBe('beads');
+    expect(detectFormat('name: x\ntasks:\n  - id: a\n    title: A\n    prompt: "- [ ] do it"\n', 'plan.yaml')).toBe('plan');
+    expect(detectFormat('[Docs](docs.md)\n- [ ] A\n')).toBe('markdown');
   });
 
   it('refuses malformed input, naming the line and the field', () => {
@@ -79,9 +109,21 @@ describe('Markdown checklists', () => {
     expect(tasks.get('rate-limiting')).toMatchObject({ prompt: 'At most five tries a minute.', depends_on: ['sign-in-endpoint'] });
     expect(tasks.get('database-migrations')).toMatchObject({ status: 'done' });
     expect(tasks.get('sign-in-form')!.depends_on).toEqual(['sign-in-endpoint', 'database-migrations']);
-    expect(warnings).toEqual(['line 11: a list item without a checkbox ("- [ ]") was not imported']);
+    expect(warnings).toEqual(['line 11: "- Not a task, just a note" is not a checklist item ("- [ ]") and was not imported']);
     expect(detectFormat(fixture('checklist.md'))).toBe('markdown');
     expect(validatePlan(plan).tasks).toHaveLength(4);
+  });
+
+  it('code fences are text, numbered items count, after: needs no indent, a heading starts a new section', () => {
+    const md = ['- [ ] A', '  ```', '  - [ ] not a task, an example', '  ```', '1. [ ] B', 'after: A', '## Later', '  - [ ] C'].join('\n');
+    const { plan } = importMarkdown(`\uFEFF${md}`);
+    expect(plan.tasks.map((t) => [t.id, t.depends_on])).toEqual([
+      ['a', []],
+      ['b', ['a']],
+      ['c', []],
+    ]);
+    expect(plan.tasks[0]!.prompt).toContain('- [ ] not a task, an example');
+    expect(() => importMarkdown('- [ ] Run tests\n- [ ] Run tests\n- [ ] Ship\n  after: Run tests\n', 'todo.md')).toThrow('todo.md: line 4: "after: Run tests" could mean run-tests or run-tests-2; name one by its id');
   });
 
   it('refuses malformed checklists, naming the line', () => {

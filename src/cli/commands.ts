@@ -175,7 +175,14 @@ export async function runCommand(group: 'plan' | 'task' | 'demo', argv: string[]
           const text = formatStatus(view);
           if (text !== last) io.out(`${text}\n\n`);
           last = text;
-          if (view.plan.status === 'done' || view.plan.status === 'stopped') return 0;
+          if (view.plan.status === 'done') return 0;
+          if (view.plan.status === 'stopped') return 1;
+          // A task that failed or was stopped holds the plan up: say so rather than wait forever.
+          const stuck = view.tasks.filter((t) => t.state === 'failed' || t.state === 'cancelled');
+          if (stuck.length > 0) {
+            io.err(`switchyard: the demo stopped making progress: ${stuck.map((t) => `#${t.plan!.key} is ${t.state} (${t.stateReason ?? ''})`).join('; ')}\n`);
+            return 1;
+          }
           await new Promise((r) => setTimeout(r, 1000));
         }
       }

@@ -78,7 +78,8 @@ export function lastJsonObject(text: string, accept: (v: Record<string, unknown>
   return null;
 }
 
-function matchingBrace(text: string, start: number): number {
+/** Where the `{` at `start` closes, reading strings as JSON does; -1 if it never does. */
+export function matchingBrace(text: string, start: number): number {
   let depth = 0;
   let inString = false;
   for (let k = start; k < text.length; k++) {

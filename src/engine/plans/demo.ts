@@ -61,7 +61,7 @@ const SCRIPTS: Record<string, Step[]> = {
   readme: [say('Updating the README…'), pause(1500), write('README.md', '# Calculator\n\nA tiny calculator, built by a Switchyard demo plan. See docs/usage.md.\n'), { commit: 'Update the README' }],
 };
 
-function demoPlan(agentFor: (key: string) => { profile: 'custom'; command: string }): PlanFile {
+function demoPlan(agentFor: (key: string) => { profile: 'custom'; command: string }, verify: string): PlanFile {
   const t = (id: string, title: string, prompt: string, depends_on: string[], files_scope?: string[]) => ({ id, title, prompt, depends_on, agent: agentFor(id), ...(files_scope ? { files_scope } : {}) });
   return {
     version: 1,
@@ -69,7 +69,7 @@ function demoPlan(agentFor: (key: string) => { profile: 'custom'; command: strin
     goal: 'Build a small calculator in six tasks, to watch Switchyard run a plan.',
     base: 'main',
     concurrency: 3,
-    verify: 'node check.mjs',
+    verify,
     auto_merge: true,
     tasks: [
       t('base', 'Set up the project', 'Add a rounding helper in src/util.js.', [], ['src/util.js']),
@@ -90,6 +90,8 @@ export async function prepareDemo(root = fs.mkdtempSync(path.join(os.tmpdir(), '
   await run('init', '-q', '-b', 'main');
   await run('config', 'user.name', 'Switchyard demo');
   await run('config', 'user.email', 'demo@switchyard.invalid');
+  // A signing setup of the user's must not stop the demo's commits.
+  await run('config', 'commit.gpgsign', 'false');
   fs.writeFileSync(path.join(repo, 'README.md'), '# Calculator\n');
   fs.writeFileSync(path.join(repo, 'check.mjs'), CHECK);
   fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'calculator', type: 'module', private: true }, null, 2) + '\n');
@@ -98,14 +100,16 @@ export async function prepareDemo(root = fs.mkdtempSync(path.join(os.tmpdir(), '
   // The demo agent: the scripted agent fixture under a name that says what it is.
   const agent = path.join(root, DEMO_AGENT_NAME);
   fs.copyFileSync(findFixture(), agent);
+  // Node for the agent and the verify command: this process's own (Electron's, as plain Node,
+  // in the desktop app), so the demo needs no node on PATH.
+  const node = path.join(root, 'demo-node');
+  fs.writeFileSync(node, `#!/bin/sh\nELECTRON_RUN_AS_NODE=1 exec ${formatCommandLine([process.execPath])} "$@"\n`, { mode: 0o755 });
   const scripts = path.join(root, 'scripts');
   fs.mkdirSync(scripts);
   const agentFor = (key: string) => {
     const file = path.join(scripts, `${key}.json`);
     fs.writeFileSync(file, JSON.stringify({ steps: [...SCRIPTS[key]!, { exit: 0 }] }));
-    // Inside the desktop app, process.execPath is Electron: the agent runs under the node on PATH there.
-    const node = process.versions.electron ? 'node' : process.execPath;
     return { profile: 'custom' as const, command: `${formatCommandLine([node, agent, '--script', file])} -- {prompt}` };
   };
-  return { repo, plan: demoPlan(agentFor) };
+  return { repo, plan: demoPlan(agentFor, formatCommandLine([node, 'check.mjs'])) };
 }

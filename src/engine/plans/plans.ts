@@ -153,6 +153,7 @@ export class Plans {
         priority: t.plan!.priority,
         ...(t.checks.acceptanceCriteria ? { acceptance_criteria: t.checks.acceptanceCriteria } : {}),
         depends_on: t.plan!.parents,
+        ...(t.state === 'done' ? { status: 'done' as const } : {}),
       })),
     };
   }

@@ -8,6 +8,7 @@
  * silently. Malformed input is refused naming the line (or the array index) and the field.
  */
 import { z } from 'zod';
+import { matchingBrace } from '../../checks/verdict';
 import { SwitchyardError } from '../../../shared/errors';
 import type { PlanFileInput } from '../../../shared/plan';
 import type { ImportResult } from './types';
@@ -31,8 +32,28 @@ const issue = z.looseObject({
 type Issue = z.infer<typeof issue>;
 
 /** Parses either shape; `where(i)` says where issue i came from, for errors. */
-function readIssues(text: string, file: string): { issues: Issue[]; where: (i: number) => string } {
+function readIssues(input: string, file: string): { issues: Issue[]; where: (i: number) => string; skipped: string[] } {
+  const text = input.replace(/^\uFEFF/, '');
   const trimmed = text.trim();
+  const skipped: string[] = [];
+  /** Records that are not issues (memories, a schema header), deleted issues and templates are left out, said so. */
+  const keep = (data: unknown, where: string): boolean => {
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return true;
+    const r = data as Record<string, unknown>;
+    if (typeof r._type === 'string' && r._type !== 'issue') {
+      skipped.push(`${where}: a "${r._type}" record, not an issue; skipped`);
+      return false;
+    }
+    if (r.status === 'tombstone') {
+      skipped.push(`${where}: ${String(r.id)} was deleted in Beads; skipped`);
+      return false;
+    }
+    if (r.is_template === true) {
+      skipped.push(`${where}: ${String(r.id)} is a template; skipped`);
+      return false;
+    }
+    return true;
+  };
   if (!trimmed) throw new SwitchyardError('invalid-input', `${file}: the file is empty`);
   const check = (data: unknown, where: string): Issue => {
     const r = issue.safeParse(data);
@@ -45,10 +66,10 @@ function readIssues(text: string, file: string): { issues: Issue[]; where: (i: n
     try {
       data = JSON.parse(trimmed);
     } catch (err) {
-      throw new SwitchyardError('invalid-input', `${file}: malformed JSON: ${(err as Error).message}`);
+      throw new SwitchyardError('invalid-input', `${file}: malformed JSON${atLine(trimmed, (err as Error).message)}: ${(err as Error).message}`);
     }
-    const list = data as unknown[];
-    return { issues: list.map((x, i) => check(x, `issue [${i}]`)), where: (i) => `issue [${i}]` };
+    const list = (data as unknown[]).map((x, i) => ({ x, i })).filter(({ x, i }) => keep(x, `issue [${i}]`));
+    return { issues: list.map(({ x, i }) => check(x, `issue [${i}]`)), where: (k) => `issue [${list[k]!.i}]`, skipped };
   }
   const issues: Issue[] = [];
   const lines: number[] = [];
@@ -60,15 +81,35 @@ function readIssues(text: string, file: string): { issues: Issue[]; where: (i: n
     } catch (err) {
       throw new SwitchyardError('invalid-input', `${file}: line ${i + 1}: malformed JSON: ${(err as Error).message}`);
     }
+    if (!keep(data, `line ${i + 1}`)) return;
     issues.push(check(data, `line ${i + 1}`));
     lines.push(i + 1);
   });
-  return { issues, where: (i) => `line ${lines[i]}` };
+  return { issues, where: (i) => `line ${lines[i]}`, skipped };
+}
+
+/** " at line N": where the JSON breaks — the position in the error, else the first array element that does not parse. */
+function atLine(text: string, message: string): string {
+  const m = /position (\d+)/.exec(message);
+  const lineOf = (at: number): string => ` at line ${text.slice(0, at).split('\n').length}`;
+  if (m) return lineOf(Number(m[1]));
+  // Each issue of the array in turn: the first that does not close or parse is where it breaks.
+  for (let start = text.indexOf('{'); start >= 0; ) {
+    const end = matchingBrace(text, start);
+    try {
+      if (end < 0) throw new Error('unclosed');
+      JSON.parse(text.slice(start, end + 1));
+    } catch {
+      return lineOf(start);
+    }
+    start = text.indexOf('{', end + 1);
+  }
+  return '';
 }
 
 export function importBeads(text: string, file = 'the Beads file'): ImportResult {
-  const { issues, where } = readIssues(text, file);
-  const warnings: string[] = [];
+  const { issues, where, skipped } = readIssues(text, file);
+  const warnings: string[] = [...skipped];
   const byId = new Map<string, Issue>();
   issues.forEach((x, i) => {
     if (byId.has(x.id)) throw new SwitchyardError('invalid-input', `${file}: ${where(i)}: id: "${x.id}" appears twice`);
@@ -125,13 +166,26 @@ export function importBeads(text: string, file = 'the Beads file'): ImportResult
     }
   }
 
+  /** Every epic above an issue. */
+  const ancestors = (id: string, seen = new Set<string>()): Set<string> => {
+    for (const p of parentsOf(id)) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      ancestors(p, seen);
+    }
+    return seen;
+  };
   const tasks: PlanFileInput['tasks'] = [];
   for (const x of issues) {
     if (isEpic(x.id)) continue;
     const deps = new Set<string>();
+    const above = ancestors(x.id);
     for (const b of inherited(x.id)) {
-      if (!byId.has(b)) continue;
-      for (const t of tasksUnder(b)) if (t !== x.id) deps.add(t);
+      // Blocked by its own epic is no ordering among the epic's tasks: that would make them wait on each other.
+      if (!byId.has(b) || above.has(b)) continue;
+      const under = tasksUnder(b);
+      if (under.length === 0) warnings.push(`${x.id}: blocked by the epic ${b}, which has no tasks; that edge was dropped`);
+      for (const t of under) if (t !== x.id) deps.add(t);
     }
     tasks.push({
       id: x.id,

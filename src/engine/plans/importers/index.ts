@@ -15,8 +15,9 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 export function detectFormat(text: string, file = ''): Exclude<ImportFormat, 'auto'> {
   if (/\.jsonl$/i.test(file)) return 'beads';
   if (/\.(md|markdown)$/i.test(file)) return 'markdown';
+  if (/\.(ya?ml)$/i.test(file)) return 'plan';
   const t = text.replace(/^\uFEFF/, '').trimStart();
-  if (t.startsWith('[')) return 'beads';
+  if (t.startsWith('[') && !/^\[[ xX]?\]/.test(t) && !/^\[[^\]\n]*\]\(/.test(t)) return 'beads';
   if (t.startsWith('{')) {
     try {
       const whole = JSON.parse(t) as Record<string, unknown>;

@@ -27,7 +27,8 @@ interface Item {
   after: { ref: string; line: number }[];
 }
 
-const ITEM = /^(\s*)[-*+]\s+\[([ xX])\]\s*(.*)$/;
+const ITEM = /^(\s*)(?:[-*+]|\d+[.)])\s+\[([ xX])\]\s*(.*)$/;
+const FENCE = /^\s*(```|~~~)/;
 const AFTER = /^\s*after:\s*(.*)$/i;
 
 export function importMarkdown(text: string, file = 'the checklist'): ImportResult {
@@ -36,9 +37,17 @@ export function importMarkdown(text: string, file = 'the checklist'): ImportResu
   let name: string | null = null;
   const warnings: string[] = [];
   const ids = new Set<string>();
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  let fence: string | null = null;
   lines.forEach((raw, i) => {
     const line = i + 1;
+    // Inside a code fence everything is text (of the current item), checkboxes included.
+    const f = FENCE.exec(raw);
+    if (fence || f) {
+      if (f && (fence === null || f[1] === fence)) fence = fence ? null : f[1]!;
+      stack[stack.length - 1]?.prompt.push(raw.replace(/^\s{0,8}/, ''));
+      return;
+    }
     const m = ITEM.exec(raw);
     if (m) {
       const indent = m[1]!.replace(/\t/g, '    ').length;
@@ -59,27 +68,36 @@ export function importMarkdown(text: string, file = 'the checklist'): ImportResu
       return;
     }
     const heading = /^#{1,6}\s+(.*)$/.exec(raw);
-    if (heading && !name && items.length === 0) {
-      name = heading[1]!.trim();
+    if (heading) {
+      if (!name && items.length === 0) name = heading[1]!.trim();
+      // A new section: nothing after it nests under the items before it.
+      stack.length = 0;
       return;
     }
     const owner = stack.length > 0 && /^\s+/.test(raw) ? stack[stack.length - 1]! : null;
     const after = AFTER.exec(raw);
-    if (after && owner) {
+    // An after: line belongs to the item just above, indented or not.
+    const afterOwner = owner ?? (stack.length > 0 ? stack[stack.length - 1]! : null);
+    if (after && afterOwner) {
       const ref = after[1]!.trim();
       if (!ref) throw new SwitchyardError('invalid-input', `${file}: line ${line}: "after:" needs a task title or id`);
-      owner.after.push({ ref, line });
+      afterOwner.after.push({ ref, line });
       return;
     }
+    if (after && !afterOwner) throw new SwitchyardError('invalid-input', `${file}: line ${line}: "after:" must follow the item it belongs to`);
     if (owner) owner.prompt.push(raw.replace(/^\s+/, ''));
     else if (!name && items.length === 0) name = raw.trim();
-    else if (/^\s*[-*+]\s+/.test(raw)) warnings.push(`line ${line}: a list item without a checkbox ("- [ ]") was not imported`);
+    else if (/^\s*(?:[-*+]|\d+[.)])\s+/.test(raw) || /^\s*>/.test(raw)) warnings.push(`line ${line}: "${raw.trim().slice(0, 60)}" is not a checklist item ("- [ ]") and was not imported`);
   });
   if (items.length === 0) throw new SwitchyardError('invalid-input', `${file}: no checklist items ("- [ ] …") were found`);
 
-  const byRef = (ref: string): Item | undefined => {
+  const byRef = (ref: string, line: number): Item | undefined => {
     const lower = ref.toLowerCase().replace(/^#/, '');
-    return items.find((x) => x.id === lower) ?? items.find((x) => x.title.toLowerCase() === lower);
+    const byId = items.find((x) => x.id === lower);
+    if (byId) return byId;
+    const titled = items.filter((x) => x.title.toLowerCase() === lower);
+    if (titled.length > 1) throw new SwitchyardError('invalid-input', `${file}: line ${line}: "after: ${ref}" could mean ${titled.map((x) => x.id).join(' or ')}; name one by its id`);
+    return titled[0];
   };
   const plan: PlanFileInput = {
     name: (name ?? 'Imported checklist').slice(0, 200),
@@ -87,7 +105,7 @@ export function importMarkdown(text: string, file = 'the checklist'): ImportResu
       const deps = new Set<string>();
       if (it.parent) deps.add(it.parent.id);
       for (const a of it.after) {
-        const target = byRef(a.ref);
+        const target = byRef(a.ref, a.line);
         if (!target) throw new SwitchyardError('invalid-input', `${file}: line ${a.line}: "after: ${a.ref}" names no item of this checklist`);
         if (target === it) throw new SwitchyardError('invalid-input', `${file}: line ${a.line}: an item cannot come after itself`);
         deps.add(target.id);
