@@ -191,7 +191,7 @@ test('plan with agent: an answer that is not a plan is shown raw; a valid one op
   await expect(dialog.locator('.planner-attempt')).toHaveCount(2);
   await bothThemes(page, 'plan-planner-invalid');
 
-  const proposal = { name: 'Farewell', goal: 'Say goodbye', tasks: [{ id: 'bye', title: 'Add farewell()', prompt: 'Add farewell to src/greet.ts', files_scope: ['src/greet.ts'] }, { id: 'test', title: 'Test it', depends_on: ['bye'] }] };
+  const proposal = { name: 'Farewell', goal: 'Say goodbye', auto_merge: true, tasks: [{ id: 'bye', title: 'Add farewell()', prompt: 'Add farewell to src/greet.ts', files_scope: ['src/greet.ts'] }, { id: 'test', title: 'Test it', depends_on: ['bye'] }] };
   await dialog.getByLabel('Command').fill(cockpit.agentCommand([{ print: 'Thinking…' }, { sleep: 1500 }, { print: JSON.stringify(proposal) }, { exit: 0 }]));
   await dialog.getByRole('button', { name: 'Try again' }).click();
   await expect(dialog.getByTestId('planner-running')).toContainText('The agent is planning');
@@ -199,6 +199,10 @@ test('plan with agent: an answer that is not a plan is shown raw; a valid one op
   const editor = page.getByRole('region', { name: 'Plan editor' });
   await expect(editor.getByRole('heading', { name: 'New plan from the agent’s proposal' })).toBeVisible();
   await expect(editor.getByLabel('Plan name')).toHaveValue('Farewell');
+  // What the agent may not decide (auto-merge here) is taken out, and the editor says so.
+  await expect(editor.getByTestId('plan-editor-notes')).toBeVisible();
+  await expect(editor.getByRole('checkbox', { name: 'Auto-merge' })).not.toBeChecked();
+  await bothThemes(page, 'plan-editor-proposal');
   await expect(editor.locator('.pe-task-item')).toHaveCount(2);
   await expect(editor.locator('.pe-task-item').nth(0).getByTestId('glob-preview')).toHaveText('1 file: src/greet.ts');
   // Nothing exists until it is approved.

@@ -67,6 +67,14 @@ export function App({ connection }: { connection: Api | { error: string } }) {
   );
 }
 
+/** What the plan editor opens: an existing plan (planId), or one not created yet (initial: new, imported or proposed). */
+interface EditorTarget {
+  planId: string | null;
+  initial?: PlanFile;
+  origin?: string;
+  notes?: string[];
+}
+
 type Dialog = 'new-task' | 'open-repo' | 'settings' | 'agents' | 'help' | 'palette' | 'import-plan' | 'planner' | null;
 
 function Cockpit({ api }: { api: Api }) {
@@ -92,8 +100,8 @@ function Cockpit({ api }: { api: Api }) {
   const [planFilter, setPlanFilter] = useState<string | null>(null);
   /** The plan page, showing one plan or (planId null) the project's plans; null: the board. */
   const [planPage, setPlanPage] = useState<{ planId: string | null } | null>(null);
-  /** The plan editor: an existing plan (planId), or one not created yet (initial: new, imported or proposed). */
-  const [editor, setEditor] = useState<{ planId: string | null; initial?: PlanFile; origin?: string } | null>(null);
+  /** The plan editor, when open. */
+  const [editor, setEditor] = useState<EditorTarget | null>(null);
 
   useEffect(() => localStorage.setItem(VIEW_KEY, view), [view]);
 
@@ -145,7 +153,7 @@ function Cockpit({ api }: { api: Api }) {
     setEditor(null);
     setView('board');
   }, []);
-  const openEditor = useCallback((e: { planId: string | null; initial?: PlanFile; origin?: string }) => {
+  const openEditor = useCallback((e: EditorTarget) => {
     setEditor(e);
     setDialog(null);
     setView('board');
@@ -413,6 +421,7 @@ function Cockpit({ api }: { api: Api }) {
               plan={editorPlan}
               initial={editor.initial}
               origin={editor.origin}
+              notes={editor.notes}
               tasks={state.tasks}
               onClose={() => setEditor(null)}
               onCreated={(v) => planLanded(v, `Created “${v.plan.name}” with ${v.tasks.length} task${v.tasks.length === 1 ? '' : 's'}. It is a draft until you start it.`)}
@@ -486,7 +495,7 @@ function Cockpit({ api }: { api: Api }) {
         />
       )}
       {dialog === 'planner' && project && (
-        <PlannerDialog api={api} project={project} onClose={() => setDialog(null)} onProposal={(plan) => openEditor({ planId: null, initial: plan, origin: 'the agent’s proposal' })} />
+        <PlannerDialog api={api} project={project} onClose={() => setDialog(null)} onProposal={(plan, notes) => openEditor({ planId: null, initial: plan, origin: 'the agent’s proposal', notes })} />
       )}
       {dialog === 'agents' && <AgentSettings api={api} project={project} onClose={() => setDialog(null)} />}
       {dialog === 'help' && <HelpOverlay onClose={() => setDialog(null)} />}

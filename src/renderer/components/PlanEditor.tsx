@@ -31,6 +31,8 @@ interface Props {
   initial?: PlanFile;
   /** Where `initial` came from, for the heading. */
   origin?: string;
+  /** What to tell the user about `initial` (what was taken out of an agent's proposal). */
+  notes?: string[];
   tasks: Map<string, Task>;
   onClose(): void;
   onCreated(view: PlanView): void;
@@ -41,7 +43,7 @@ interface Props {
 const editable = (t: Task | undefined): boolean => !t || t.state === 'queued' || t.state === 'blocked';
 const removable = (t: Task | undefined): boolean => !t || ['queued', 'blocked', 'failed', 'cancelled'].includes(t.state);
 
-export function PlanEditor({ api, project, plan, initial, origin, tasks: allTasks, onClose, onCreated, onSaved }: Props) {
+export function PlanEditor({ api, project, plan, initial, origin, notes, tasks: allTasks, onClose, onCreated, onSaved }: Props) {
   const [draft, setDraft] = useState<PlanDraft | null>(() => (initial ? toDraft(initial) : null));
   const [version, setVersion] = useState<number | null>(null);
   const [view, setView] = useState<'list' | 'graph'>('list');
@@ -208,6 +210,13 @@ export function PlanEditor({ api, project, plan, initial, origin, tasks: allTask
           <pre className="form-error import-plan-error" role="alert" data-testid="plan-editor-error">
             {error}
           </pre>
+        )}
+        {notes && notes.length > 0 && (
+          <ul className="import-warnings" data-testid="plan-editor-notes" aria-label="About this proposal">
+            {notes.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
         )}
         <PlanHead head={draft.head} exists={plan !== null} agents={agents} detected={agentList.list !== null} onChange={setHead} />
         {invalid && (

@@ -21,7 +21,8 @@ interface Props {
   api: Api;
   project: Project;
   onClose(): void;
-  onProposal(plan: PlanFile): void;
+  /** `warnings`: what the engine took out of the proposal for the user to decide. */
+  onProposal(plan: PlanFile, warnings: string[]): void;
 }
 
 function elapsed(ms: number): string {
@@ -69,7 +70,7 @@ export function PlannerDialog({ api, project, onClose, onProposal }: Props) {
       if (!live.current) return;
       if (r.status === 'ok') {
         sessionStorage.removeItem(GOAL_KEY);
-        onProposal(r.plan);
+        onProposal(r.plan, r.warnings ?? []);
       } else setAttempts(r.attempts);
     } catch (err) {
       if (live.current) setError((err as Error).message);
