@@ -92,6 +92,7 @@ switch (command) {
   }
   case 'plan':
   case 'task':
+  case 'demo':
   case 'notify': {
     ensureBuilt();
     const child = spawn(process.execPath, [path.join(ROOT, 'out', 'main', 'cli.js'), command, ...rest], { stdio: 'inherit' });
@@ -106,7 +107,8 @@ switch (command) {
     process.stdout.write(
       'usage: switchyard [start | serve [--port N] [--data-dir DIR] [--rotate-token] [--headless] | build]\n' +
         '       switchyard plan import|list|start|pause|stop|status|export …   (switchyard plan --help)\n' +
-        '       switchyard task list|merge …\n',
+        '       switchyard task list|merge …\n' +
+        '       switchyard demo                  a sample repository and a six-task plan, run by a demo agent\n',
     );
     break;
   default:

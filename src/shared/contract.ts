@@ -456,6 +456,8 @@ export interface PlanView {
 }
 
 export interface PlanPreview {
+  /** The format the text was read as ("auto" resolved). */
+  format: Exclude<(typeof IMPORT_FORMATS)[number], 'auto'>;
   plan: PlanFile;
   /** What the importer left out or changed (ignored dependency types, epics, dropped edges). */
   warnings: string[];

@@ -52,9 +52,9 @@ export class Plans {
 
   /** What importing `text` would create, validated, with the importer's warnings; nothing is created. */
   preview(text: string, format: ImportFormat = 'auto', file?: string): PlanPreview {
-    const { plan, warnings } = readImport(text, format, file);
+    const { plan, warnings, format: detected } = readImport(text, format, file);
     const spec = validatePlan(plan, file);
-    return { plan: spec, warnings, edges: spec.tasks.reduce((n, t) => n + t.depends_on.length, 0), done: spec.tasks.filter((t) => t.status === 'done').length };
+    return { format: detected, plan: spec, warnings, edges: spec.tasks.reduce((n, t) => n + t.depends_on.length, 0), done: spec.tasks.filter((t) => t.status === 'done').length };
   }
 
   async importText(projectId: string, text: string, file?: string, format: ImportFormat = 'auto'): Promise<{ plan: Plan; tasks: Task[] }> {

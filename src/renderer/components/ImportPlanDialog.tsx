@@ -30,20 +30,7 @@ tasks:
 type Format = (typeof IMPORT_FORMATS)[number];
 const FORMAT_LABEL: Record<Format, string> = { auto: 'Detect', plan: 'Plan file (YAML or JSON)', markdown: 'Markdown checklist', beads: 'Beads issues' };
 
-/**
- * The format "Detect" picks, as the preview reports it (a `format` field, when the engine
- * sends one), else guessed the way the engine guesses: by file name, then by content.
- */
-function detected(preview: PlanPreview, text: string, file: string | null): Exclude<Format, 'auto'> {
-  const reported = (preview as PlanPreview & { format?: Format }).format;
-  if (reported && reported !== 'auto') return reported;
-  if (file && /\.jsonl$/i.test(file)) return 'beads';
-  if (file && /\.(md|markdown)$/i.test(file)) return 'markdown';
-  const t = text.trimStart();
-  if (t.startsWith('[') || (t.startsWith('{') && /"issue_type"|"depends_on_id"/.test(t.split('\n')[0] ?? ''))) return 'beads';
-  if (/^\s*[-*+]\s+\[[ xX]\]/m.test(text)) return 'markdown';
-  return 'plan';
-}
+
 
 interface Props {
   api: Api;
@@ -131,7 +118,7 @@ export function ImportPlanDialog({ api, project, onClose, onImported, onEdit }: 
             <select value={format} onChange={(e) => setFormat(e.target.value as Format)} aria-label="Format">
               {IMPORT_FORMATS.map((f) => (
                 <option key={f} value={f}>
-                  {f === 'auto' && ok ? `Detect (${FORMAT_LABEL[detected(ok, text, file)]})` : FORMAT_LABEL[f]}
+                  {f === 'auto' && ok ? `Detect (${FORMAT_LABEL[ok.format]})` : FORMAT_LABEL[f]}
                 </option>
               ))}
             </select>
@@ -158,7 +145,7 @@ export function ImportPlanDialog({ api, project, onClose, onImported, onEdit }: 
             {shownError}
           </pre>
         )}
-        {ok && !error && <Preview preview={ok} format={detected(ok, text, file)} />}
+        {ok && !error && <Preview preview={ok} format={ok.format} />}
         {ok && !error && ok.plan.agent === undefined && (
           <div className="field-grid">
             <label className="field">

@@ -38,9 +38,9 @@ export function detectFormat(text: string, file = ''): Exclude<ImportFormat, 'au
   return 'plan';
 }
 
-export function readImport(text: string, format: ImportFormat, file?: string): ImportResult {
+export function readImport(text: string, format: ImportFormat, file?: string): ImportResult & { format: Exclude<ImportFormat, 'auto'> } {
   const kind = format === 'auto' ? detectFormat(text, file) : format;
-  if (kind === 'beads') return importBeads(text, file);
-  if (kind === 'markdown') return importMarkdown(text, file);
-  return { plan: parsePlanText(text, file), warnings: [] };
+  if (kind === 'beads') return { ...importBeads(text, file), format: kind };
+  if (kind === 'markdown') return { ...importMarkdown(text, file), format: kind };
+  return { plan: parsePlanText(text, file), warnings: [], format: kind };
 }
