@@ -207,6 +207,8 @@ test('plan with agent: an answer that is not a plan is shown raw; a valid one op
   await expect(editor.locator('.pe-task-item').nth(0).getByTestId('glob-preview')).toHaveText('1 file: src/greet.ts');
   // Nothing exists until it is approved.
   await page.keyboard.press('Control+k');
+  // The palette is up (it offers the demo), and it offers no plan called Farewell.
+  await expect(page.getByRole('option', { name: /Try the demo/ })).toBeVisible();
   await expect(page.getByRole('option', { name: /Open plan: Farewell/ })).toHaveCount(0);
   await page.keyboard.press('Escape');
   // The proposal names no agent and Settings has no default one: the editor says so before creating.

@@ -59,8 +59,9 @@ test('a plan imported from YAML runs with auto-merge: blocked cards say what the
   await page.getByTestId('plans-empty').getByRole('button', { name: 'Import a plan file…' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Plan text').fill('name: Loop\ntasks:\n  - { id: a, title: A, depends_on: [b] }\n  - { id: b, title: B, depends_on: [a] }\n');
-  await dialog.getByRole('button', { name: 'Import' }).click();
+  // The preview says so, and nothing can be imported until it is fixed.
   await expect(dialog.getByTestId('plan-import-error')).toContainText('cycle');
+  await expect(dialog.getByRole('button', { name: 'Import' })).toBeDisabled();
   await bothThemes(page, 'plans-import-error');
 
   // The real plan, from a file.

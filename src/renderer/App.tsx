@@ -69,11 +69,15 @@ export function App({ connection }: { connection: Api | { error: string } }) {
 
 /** What the plan editor opens: an existing plan (planId), or one not created yet (initial: new, imported or proposed). */
 interface EditorTarget {
+  /** Each opening is a session of its own: a second proposal never inherits the first's draft. */
+  session?: number;
   planId: string | null;
   initial?: PlanFile;
   origin?: string;
   notes?: string[];
 }
+
+let editorSessions = 0;
 
 type Dialog = 'new-task' | 'open-repo' | 'settings' | 'agents' | 'help' | 'palette' | 'import-plan' | 'planner' | null;
 
@@ -154,7 +158,7 @@ function Cockpit({ api }: { api: Api }) {
     setView('board');
   }, []);
   const openEditor = useCallback((e: EditorTarget) => {
-    setEditor(e);
+    setEditor({ ...e, session: ++editorSessions });
     setDialog(null);
     setView('board');
   }, []);
@@ -279,7 +283,8 @@ function Cockpit({ api }: { api: Api }) {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (dialog || flow || isTypingTarget(e.target) || e.metaKey || e.ctrlKey || e.altKey) return;
+      // The plan editor keeps the keyboard: no board shortcut may act on a hidden task or drop its edits.
+      if (dialog || flow || editor || isTypingTarget(e.target) || e.metaKey || e.ctrlKey || e.altKey) return;
       const key = e.key.toLowerCase();
       if (key === 'n' && project) setDialog('new-task');
       else if (key === 'o') setDialog('open-repo');
@@ -415,7 +420,7 @@ function Cockpit({ api }: { api: Api }) {
         <main className={`workspace${openTask && !editor ? ' with-panel' : ''}${planPage ? ' plan-open' : ''}`}>
           {editor && editorProject && (!editor.planId || editorPlan) ? (
             <PlanEditor
-              key={editor.planId ?? `new-${editor.origin ?? ''}`}
+              key={`${editor.planId ?? 'new'}-${editor.session ?? 0}`}
               api={api}
               project={editorProject}
               plan={editorPlan}

@@ -51,12 +51,17 @@ export function freshId(tasks: readonly DraftTask[], stem = 'task'): string {
   for (let i = tasks.length + 1; ; i++) if (!taken.has(`${stem}-${i}`)) return `${stem}-${i}`;
 }
 
-/** Renames a task and every edge that names it. */
+/**
+ * Renames a task and every edge that names it — unless another task has that id too (typing a
+ * new id can pass through an existing one): those edges are the other task's, and stay.
+ */
 export function renameTask(tasks: DraftTask[], row: string, id: string): DraftTask[] {
   const old = tasks.find((t) => t.row === row)?.spec.id;
+  const shared = old !== undefined && tasks.some((t) => t.row !== row && t.spec.id === old);
   return tasks.map((t) => {
     const spec = t.row === row ? { ...t.spec, id } : t.spec;
-    return { ...t, spec: old !== undefined && spec.depends_on.includes(old) ? { ...spec, depends_on: spec.depends_on.map((d) => (d === old ? id : d)) } : spec };
+    if (old === undefined || shared || !spec.depends_on.includes(old)) return { ...t, spec };
+    return { ...t, spec: { ...spec, depends_on: spec.depends_on.map((d) => (d === old ? id : d)) } };
   });
 }
 

@@ -87,12 +87,14 @@ export function ImportPlanDialog({ api, project, onClose, onImported, onEdit }: 
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
+    // Exactly what was previewed is created, never text typed since.
+    if (!ok) return;
     setBusy(true);
     setError(null);
     try {
       const chosen = agent.profile === '' ? null : agent.profile === CUSTOM_PROFILE_ID ? { profile: CUSTOM_PROFILE_ID, command: agent.command } : agent.profile;
       // With an agent chosen here, what is created is the plan previewed, with that agent.
-      const input = chosen && ok ? { text: JSON.stringify({ ...ok.plan, agent: chosen }), format: 'plan' as const } : { text, format, ...(file ? { file } : {}) };
+      const input = { text: JSON.stringify(chosen ? { ...ok.plan, agent: chosen } : ok.plan), format: 'plan' as const };
       onImported(await api.call('plans.import', { projectId: project.id, ...input }));
     } catch (err) {
       setError((err as Error).message);
@@ -180,7 +182,7 @@ export function ImportPlanDialog({ api, project, onClose, onImported, onEdit }: 
               Edit first…
             </button>
           )}
-          <button type="submit" className="btn btn-primary" disabled={busy || !text.trim()}>
+          <button type="submit" className="btn btn-primary" disabled={busy || !ok} title={ok ? undefined : 'Wait for the preview: nothing is created before you have seen it'}>
             {busy ? 'Creating…' : 'Import and create plan'}
           </button>
         </div>

@@ -7,7 +7,7 @@
  * overwritten; the editor says so and offers to reload. A plan not created yet (new, or an
  * agent's proposal) is created as a draft.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useDeferredValue } from 'react';
 import { CUSTOM_PROFILE_ID, type DetectedAgent } from '../../shared/agents';
 import type { GlobMatches, PlanView } from '../../shared/contract';
 import { globError } from '../../shared/globs';
@@ -90,7 +90,13 @@ export function PlanEditor({ api, project, plan, initial, origin, notes, tasks: 
     }
     return found;
   }, [draft, hasDefaultAgent]);
-  const overlaps = useMemo(() => (draft ? unorderedOverlaps(draft.tasks.map((t) => t.spec)) : new Map<string, OverlapWarning[]>()), [draft]);
+  // Only ids, edges and scopes matter to the overlap check: typing a title or a prompt does not
+  // rerun it, and a large plan's check trails the typing instead of holding it up.
+  const overlapShape = useDeferredValue(JSON.stringify(draft?.tasks.map((t) => [t.spec.id, t.spec.depends_on, t.spec.files_scope ?? []]) ?? []));
+  const overlaps = useMemo(() => {
+    const shape = JSON.parse(overlapShape) as [string, string[], string[]][];
+    return shape.length > 0 ? unorderedOverlaps(shape.map(([id, depends_on, files_scope]) => ({ id, depends_on, files_scope }))) : new Map<string, OverlapWarning[]>();
+  }, [overlapShape]);
   const globs = useMemo(() => [...new Set(draft?.tasks.flatMap((t) => t.spec.files_scope ?? []) ?? [])], [draft]);
   const matches = useGlobMatches(api, project.id, globs);
   const changedElsewhere = plan !== null && version !== null && plan.version > version && !busy;

@@ -44,7 +44,7 @@ interface Layout {
 /** Left to right, unless that is too wide for the page and top to bottom is narrower. */
 const MAX_WIDE = 1000;
 
-/** Lays out a shape key ("id<parent,parent;…"), so live updates never move the boxes. */
+/** Lays out a shape key (JSON of [id, parents] pairs), so live updates never move the boxes. */
 function layout(shape: string): Layout {
   const wide = layoutAs(shape, 'LR');
   if (wide.width <= MAX_WIDE) return wide;
@@ -53,10 +53,8 @@ function layout(shape: string): Layout {
 }
 
 function layoutAs(shape: string, rankdir: 'LR' | 'TB'): Layout {
-  const nodes = shape === '' ? [] : shape.split(';').map((part) => {
-    const [id, deps] = part.split('<') as [string, string];
-    return { id, depends_on: deps === '' ? [] : deps.split(',') };
-  });
+  // The shape is JSON: any text a user types in an id survives it.
+  const nodes = (JSON.parse(shape) as [string, string[]][]).map(([id, depends_on]) => ({ id, depends_on }));
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir, nodesep: rankdir === 'LR' ? 18 : 24, ranksep: rankdir === 'LR' ? 56 : 40, marginx: MARGIN, marginy: MARGIN });
   g.setDefaultEdgeLabel(() => ({}));
@@ -93,7 +91,7 @@ function pathOf(points: { x: number; y: number }[]): string {
 
 export function PlanGraph({ nodes, selected, onSelect, label = 'Plan graph' }: Props) {
   // Layout depends on the graph's shape only, not on live states.
-  const shape = nodes.map((n) => `${n.id}<${n.depends_on.join(',')}`).join(';');
+  const shape = JSON.stringify(nodes.map((n) => [n.id, n.depends_on]));
   const l = useMemo(() => layout(shape), [shape]);
   const selectedEdges = new Set(selected ? l.edges.filter((e) => e.from === selected || e.to === selected).map((e) => `${e.from}>${e.to}`) : []);
   if (nodes.length === 0) return <div className="plan-graph-empty muted">No tasks yet.</div>;

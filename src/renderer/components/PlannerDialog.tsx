@@ -80,7 +80,7 @@ export function PlannerDialog({ api, project, onClose, onProposal }: Props) {
   };
 
   return (
-    <Dialog title={`Plan with an agent in ${project.name}`} onClose={onClose} wide closable={!running}>
+    <Dialog title={`Plan with an agent in ${project.name}`} onClose={onClose} wide>
       <form className="new-task planner" onSubmit={(e) => void submit(e)}>
         <label className="field">
           <span>Goal</span>
@@ -146,7 +146,7 @@ export function PlannerDialog({ api, project, onClose, onProposal }: Props) {
           </div>
         )}
         <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose} disabled={running}>
+          <button type="button" className="btn" onClick={onClose} title={running ? 'Close: the cockpit stays usable; this answer is then dropped' : undefined}>
             Cancel
           </button>
           <button type="submit" className="btn btn-primary" disabled={running || !goal.trim() || !profile || (profile === CUSTOM_PROFILE_ID && !command.trim())}>
