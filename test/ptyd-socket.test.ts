@@ -7,6 +7,7 @@ import { encodeStreamFrame, StreamFrameReader } from '../src/shared/frames';
 import { PTYD_PROTOCOL_VERSION } from '../src/shared/ptyd-protocol';
 import { ptydPaths } from '../src/engine/ptyd/launcher';
 import { runCleanups, startEngine } from './helpers';
+import { PtydClient } from '../src/engine/ptyd/client';
 
 afterEach(runCleanups);
 
@@ -23,12 +24,13 @@ describe('ptyd socket', () => {
   it('drops a client that greets with another protocol version, and answers its own', async () => {
     const engine = await startEngine();
     const { socketPath } = ptydPaths(engine.dataDir);
+    const secret = fs.readFileSync(path.join(path.dirname(socketPath), 'ptyd.secret'), 'utf8').trim();
     const talk = (version: number) =>
       new Promise<{ hello: unknown; closed: boolean }>((resolve) => {
         const sock = net.createConnection(socketPath);
         const reader = new StreamFrameReader();
         let hello: unknown = null;
-        sock.on('connect', () => sock.write(encodeStreamFrame({ op: 'hello', version })));
+        sock.on('connect', () => sock.write(encodeStreamFrame({ op: 'hello', version, secret })));
         sock.on('data', (chunk) => {
           for (const f of reader.push(chunk)) hello = f.header;
           // A matching peer stays connected: hang up ourselves once greeted.
@@ -42,5 +44,25 @@ describe('ptyd socket', () => {
     const right = await talk(PTYD_PROTOCOL_VERSION);
     expect(right.hello).toMatchObject({ op: 'hello', version: PTYD_PROTOCOL_VERSION });
     expect(right.closed).toBe(false);
+  });
+});
+
+describe('the ptyd handshake secret', () => {
+  it('refuses a client without the secret from the 0600 file, and lets the engine in', async () => {
+    const engine = await startEngine();
+    const { socketPath } = ptydPaths(engine.dataDir);
+    const secretFile = path.join(path.dirname(socketPath), 'ptyd.secret');
+    expect(fs.statSync(secretFile).mode & 0o777).toBe(0o600);
+    // A client that can reach the socket but has no secret gets a clear refusal.
+    const moved = `${secretFile}.away`;
+    fs.renameSync(secretFile, moved);
+    try {
+      await expect(PtydClient.connect(socketPath)).rejects.toThrow('the terminal daemon refused this engine: a wrong or missing secret (ptyd.secret)');
+    } finally {
+      fs.renameSync(moved, secretFile);
+    }
+    const ok = await PtydClient.connect(socketPath);
+    expect(Array.isArray(await ok.list())).toBe(true);
+    ok.close();
   });
 });

@@ -2,6 +2,8 @@
  * ptyd's socket server. It owns every session; engines come and go as clients. Each client
  * must open with a hello of the same protocol version.
  */
+import crypto from 'node:crypto';
+import { PTYD_SECRET_FILE } from '../shared/ptyd-secret';
 import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,6 +50,8 @@ export class PtydServer {
     } catch {
       // no stale socket
     }
+    // The secret exists before anyone can connect.
+    this.secret = loadOrCreateSecret(dir);
     const server = net.createServer((socket) => this.accept(socket));
     this.server = server;
     const oldMask = process.umask(0o177);
@@ -62,6 +66,9 @@ export class PtydServer {
     fs.chmodSync(this.options.socketPath, 0o600);
     this.armIdleTimer();
   }
+
+  /** The handshake secret every client must present (ptyd.secret, 0600). */
+  secret = '';
 
   private accept(socket: net.Socket): void {
     const client = new ClientConnection(socket, this);
@@ -198,6 +205,12 @@ class ClientConnection {
         this.socket.end();
         return;
       }
+      // The socket's mode keeps other users out; the secret keeps out whatever reaches the socket without reading the run folder.
+      if (!secretsEqual(header.secret, this.server.secret)) {
+        this.send({ op: 'hello', version: PTYD_PROTOCOL_VERSION, pid: process.pid, refused: 'a wrong or missing secret (ptyd.secret)' });
+        this.socket.end();
+        return;
+      }
       this.greeted = true;
       this.send({ op: 'hello', version: PTYD_PROTOCOL_VERSION, pid: process.pid });
       return;
@@ -259,4 +272,30 @@ function socketAnswers(socketPath: string): Promise<boolean> {
     });
     sock.once('error', () => resolve(false));
   });
+}
+
+/** The run folder's secret, made (0600, written whole) when missing or unreadable. */
+function loadOrCreateSecret(dir: string): string {
+  const file = path.join(dir, PTYD_SECRET_FILE);
+  try {
+    const existing = fs.readFileSync(file, 'utf8').trim();
+    if (/^[0-9a-f]{64}$/.test(existing)) {
+      fs.chmodSync(file, 0o600);
+      return existing;
+    }
+  } catch {
+    // none yet
+  }
+  const secret = crypto.randomBytes(32).toString('hex');
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, secret, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  return secret;
+}
+
+function secretsEqual(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string' || expected === '') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
 }

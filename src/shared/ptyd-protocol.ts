@@ -67,12 +67,14 @@ export interface Transcript {
 }
 
 export type PtydClientHeader =
-  | { op: 'hello'; version: number }
+  /** `secret`: from ptyd.secret beside the socket, so only the same user's engine gets in. */
+  | { op: 'hello'; version: number; secret?: string }
   | { op: 'req'; req: number; body: PtydRequest }
   | { op: 'term'; msg: TerminalClientMessage };
 
 export type PtydServerHeader =
-  | { op: 'hello'; version: number; pid: number }
+  /** `refused`: why the connection is not taken (a wrong secret); the socket then closes. */
+  | { op: 'hello'; version: number; pid: number; refused?: string }
   | { op: 'res'; req: number; ok: true; value: unknown }
   | { op: 'res'; req: number; ok: false; error: string }
   | { op: 'exit'; session: string; exitCode: number | null; signal: number | null }

@@ -2,7 +2,10 @@
  * The engine's connection to ptyd. Requests are numbered and answered; terminal messages are
  * relayed to whoever subscribed, under subscription numbers this client allocates.
  */
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
+import { PTYD_SECRET_FILE } from '../../shared/ptyd-secret';
 import { EventEmitter } from 'node:events';
 import { StreamFrameReader, encodeStreamFrame } from '../../shared/frames';
 import {
@@ -51,9 +54,14 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
         clearTimeout(timer);
         reject(err);
       });
-      socket.once('connect', () => client.write({ op: 'hello', version: PTYD_PROTOCOL_VERSION }));
-      client.onHello = (version, pid) => {
+      socket.once('connect', () => client.write({ op: 'hello', version: PTYD_PROTOCOL_VERSION, secret: readSecret(socketPath) }));
+      client.onHello = (version, pid, refused) => {
         clearTimeout(timer);
+        if (refused) {
+          socket.destroy();
+          reject(new SwitchyardError('ptyd-unavailable', `the terminal daemon refused this engine: ${refused}`));
+          return;
+        }
         if (version !== PTYD_PROTOCOL_VERSION) {
           socket.destroy();
           reject(new SwitchyardError('ptyd-unavailable', `ptyd speaks protocol ${version}, this engine ${PTYD_PROTOCOL_VERSION}`));
@@ -69,7 +77,7 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
     });
   }
 
-  private onHello: ((version: number, pid: number) => void) | null = null;
+  private onHello: ((version: number, pid: number, refused?: string) => void) | null = null;
 
   private write(header: PtydClientHeader, payload?: Uint8Array): void {
     if (this.closed) return;
@@ -90,7 +98,7 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
   private onFrame(h: PtydServerHeader, payload: Uint8Array): void {
     switch (h.op) {
       case 'hello':
-        this.onHello?.(h.version, h.pid);
+        this.onHello?.(h.version, h.pid, h.refused);
         this.onHello = null;
         return;
       case 'res': {
@@ -177,5 +185,14 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
 
   close(): void {
     this.socket.end();
+  }
+}
+
+/** The daemon's secret, from the 0600 file beside its socket ('' if there is none yet). */
+function readSecret(socketPath: string): string {
+  try {
+    return fs.readFileSync(path.join(path.dirname(socketPath), PTYD_SECRET_FILE), 'utf8').trim();
+  } catch {
+    return '';
   }
 }
