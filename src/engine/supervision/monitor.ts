@@ -6,6 +6,7 @@
  */
 import type { Task } from '../../shared/task';
 import type { EngineContext } from '../context';
+import { Ticker } from './ticker';
 import { waitsForInput } from './needs-input';
 
 /** Where a flagged agent stood when it was flagged: new output or input after this clears it. */
@@ -20,8 +21,7 @@ interface Flagged {
 const NOTIFY_GRACE_MS = 3000;
 
 export class NeedsInputMonitor {
-  private timer: NodeJS.Timeout | null = null;
-  private ticking = false;
+  private readonly ticker: Ticker;
   private readonly flagged = new Map<string, Flagged>();
   /** Tasks whose input is being delivered right now: their screen is ours, not the agent's. */
   private readonly paused = new Set<string>();
@@ -31,18 +31,17 @@ export class NeedsInputMonitor {
   constructor(
     private readonly ctx: EngineContext,
     private readonly onRaised: (task: Task) => void,
-    private readonly intervalMs = 1000,
-  ) {}
+    intervalMs = 1000,
+  ) {
+    this.ticker = new Ticker(intervalMs, () => this.tick());
+  }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
-    this.timer.unref();
+    this.ticker.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.ticker.stop();
   }
 
   pause(taskId: string): void {
@@ -65,20 +64,14 @@ export class NeedsInputMonitor {
     this.flagged.set(taskId, { seq: null, inputBytes: null, absorbUntil: Date.now() + NOTIFY_GRACE_MS });
   }
 
-  async tick(): Promise<void> {
-    if (this.ticking) return;
-    this.ticking = true;
-    try {
+  tick(): Promise<void> {
+    return this.ticker.run(async () => {
       const running = this.ctx.store.tasksInStates(['running']);
       const ids = new Set(running.map((t) => t.id));
       for (const id of this.flagged.keys()) if (!ids.has(id)) this.flagged.delete(id);
       for (const id of this.dismissed.keys()) if (!ids.has(id)) this.dismissed.delete(id);
       for (const task of running) await this.check(task);
-    } catch {
-      // The store closed under us (engine shutting down): the next engine watches again.
-    } finally {
-      this.ticking = false;
-    }
+    });
   }
 
   private async check(task: Task): Promise<void> {

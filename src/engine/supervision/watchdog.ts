@@ -12,6 +12,7 @@ import type { AttentionReason } from '../../shared/contract';
 import type { Task } from '../../shared/task';
 import type { ChecksResolver } from '../checks/effective';
 import type { EngineContext } from '../context';
+import { Ticker } from './ticker';
 import { git } from '../git/exec';
 import type { StartOptions, StopOptions } from '../tasks/runner';
 
@@ -31,8 +32,7 @@ export const BUDGET_NUDGE_MESSAGE = 'Switchyard: this task is over its time budg
 const MAX_FILES_STATTED = 500;
 
 export class Watchdog {
-  private timer: NodeJS.Timeout | null = null;
-  private ticking = false;
+  private readonly ticker: Ticker;
   /** Per task: the worktree's change signature and when it last changed. */
   private readonly seen = new Map<string, { signature: string; changedAt: number }>();
   /** Flags the user dismissed: not raised again until the agent moves (stuck) or runs again (budget). */
@@ -41,18 +41,17 @@ export class Watchdog {
   constructor(
     private readonly ctx: EngineContext,
     private readonly deps: WatchdogDeps,
-    private readonly intervalMs = 5000,
-  ) {}
+    intervalMs = 5000,
+  ) {
+    this.ticker = new Ticker(intervalMs, () => this.tick());
+  }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
-    this.timer.unref();
+    this.ticker.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.ticker.stop();
   }
 
   /** The user dismissed the flag: leave the task be until it moves, or runs again. */
@@ -60,20 +59,14 @@ export class Watchdog {
     this.dismissed[flag].add(taskId);
   }
 
-  async tick(now = Date.now()): Promise<void> {
-    if (this.ticking) return;
-    this.ticking = true;
-    try {
+  tick(now = Date.now()): Promise<void> {
+    return this.ticker.run(async () => {
       const running = this.ctx.store.tasksInStates(['running']);
       const ids = new Set(running.map((t) => t.id));
       for (const id of this.seen.keys()) if (!ids.has(id)) this.seen.delete(id);
       for (const set of Object.values(this.dismissed)) for (const id of set) if (!ids.has(id)) set.delete(id);
       for (const task of running) await this.check(task, now).catch(() => {});
-    } catch {
-      // The store closed under us (shutting down).
-    } finally {
-      this.ticking = false;
-    }
+    });
   }
 
   private async check(task: Task, now: number): Promise<void> {
