@@ -12,14 +12,20 @@ import fs from 'node:fs';
 export const SESSION_TAG = 'SWITCHYARD_SESSION';
 
 /** Processes (other than this one) whose environment carries `SWITCHYARD_SESSION=<session>`. */
-export async function taggedProcesses(session: string, platform = process.platform): Promise<number[]> {
-  const needle = `${SESSION_TAG}=${session}`;
+export function taggedProcesses(session: string, platform = process.platform): Promise<number[]> {
+  return processesTaggedWithAny([session], platform);
+}
+
+/** Processes (other than this one) tagged with any of `sessions`, found in one look at the process table. */
+export async function processesTaggedWithAny(sessions: readonly string[], platform = process.platform): Promise<number[]> {
+  if (sessions.length === 0) return [];
+  const needles = new Set(sessions.map((s) => `${SESSION_TAG}=${s}`));
   if (platform === 'linux') {
     const pids: number[] = [];
     for (const name of fs.readdirSync('/proc')) {
       if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
       try {
-        if (fs.readFileSync(`/proc/${name}/environ`, 'latin1').split('\0').includes(needle)) pids.push(Number(name));
+        if (fs.readFileSync(`/proc/${name}/environ`, 'latin1').split('\0').some((v) => needles.has(v))) pids.push(Number(name));
       } catch {
         // gone, or not ours to read
       }
@@ -32,9 +38,32 @@ export async function taggedProcesses(session: string, platform = process.platfo
   });
   return out
     .split('\n')
-    .filter((line) => line.includes(` ${needle} `) || line.endsWith(` ${needle}`))
+    .filter((line) => line.split(' ').some((word) => needles.has(word)))
     .map((line) => Number(line.trim().split(/\s+/)[0]))
     .filter((pid) => Number.isInteger(pid) && pid !== process.pid);
+}
+
+/**
+ * The foreground process group of the terminal `pid` controls (what Ctrl-C reaches), or null
+ * when it cannot be told: from /proc/<pid>/stat on Linux, `ps -o tpgid=` elsewhere.
+ */
+export async function foregroundGroup(pid: number, platform = process.platform): Promise<number | null> {
+  let tpgid: number;
+  if (platform === 'linux') {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // "pid (comm) state ppid pgrp session tty_nr tpgid ...": comm may hold spaces, so count from its ')'.
+      tpgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[5]);
+    } catch {
+      return null;
+    }
+  } else {
+    const out = await new Promise<string>((resolve) => {
+      execFile('ps', ['-o', 'tpgid=', '-p', String(pid)], (err, stdout) => resolve(err ? '' : stdout));
+    });
+    tpgid = Number(out.trim());
+  }
+  return Number.isInteger(tpgid) && tpgid > 0 ? tpgid : null;
 }
 
 export async function descendantsOf(rootPid: number): Promise<number[]> {
@@ -87,21 +116,39 @@ function alive(pid: number): boolean {
  * and only what it left behind remains.
  */
 export async function killTree(rootPid: number | null, session: string | null, graceMs = 1500): Promise<void> {
-  const found = async (): Promise<number[]> => {
-    const tree = rootPid !== null ? [rootPid, ...(await descendantsOf(rootPid))] : [];
-    const tagged = session ? await taggedProcesses(session) : [];
-    return [...new Set([...tree, ...tagged])];
-  };
-  const pids = await found();
-  if (rootPid !== null) {
-    signal(-rootPid, 'SIGHUP');
-    signal(-rootPid, 'SIGTERM');
+  await terminate(
+    async () => {
+      const tree = rootPid !== null ? [rootPid, ...(await descendantsOf(rootPid))] : [];
+      const tagged = session ? await taggedProcesses(session) : [];
+      return [...tree, ...tagged];
+    },
+    rootPid,
+    graceMs,
+  );
+}
+
+/**
+ * Kills, in the same two steps, every process tagged with one of `sessions`: what a ptyd that
+ * died left running. Returns how many processes it found.
+ */
+export function killTagged(sessions: readonly string[], graceMs = 1500): Promise<number> {
+  return terminate(() => processesTaggedWithAny(sessions), null, graceMs);
+}
+
+/** TERM (and HUP the group), wait up to `graceMs`, look again and KILL what is left; returns how many were found. */
+async function terminate(find: () => Promise<number[]>, group: number | null, graceMs: number): Promise<number> {
+  const pids = new Set(await find());
+  if (group !== null) {
+    signal(-group, 'SIGHUP');
+    signal(-group, 'SIGTERM');
   }
   for (const pid of pids) signal(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && pids.some(alive)) {
+  while (Date.now() < deadline && [...pids].some(alive)) {
     await new Promise((r) => setTimeout(r, 50));
   }
-  if (rootPid !== null) signal(-rootPid, 'SIGKILL');
-  for (const pid of new Set([...pids, ...(await found())])) if (alive(pid)) signal(pid, 'SIGKILL');
+  if (group !== null) signal(-group, 'SIGKILL');
+  for (const pid of await find()) pids.add(pid);
+  for (const pid of pids) if (alive(pid)) signal(pid, 'SIGKILL');
+  return pids.size;
 }

@@ -1,6 +1,8 @@
 /**
  * ptyd's socket server. It owns every session; engines come and go as clients. Each client
- * must open with a hello of the same protocol version.
+ * must open with a hello of the same protocol version. An exited session is kept (its exit
+ * status and mirror) for a retention period, so an engine that was away still learns how it
+ * ended; ptyd exits by itself once it has had no client and no session for a while.
  */
 import crypto from 'node:crypto';
 import { PTYD_SECRET_FILE } from '../shared/ptyd-secret';
@@ -10,26 +12,42 @@ import path from 'node:path';
 import {
   PTYD_PROTOCOL_VERSION,
   type PtydClientHeader,
+  type PtydPing,
   type PtydRequest,
   type PtydServerHeader,
+  type SessionInfo,
+  type SpawnRequest,
   ptydRequestSchema,
 } from '../shared/ptyd-protocol';
 import { StreamFrameReader, encodeStreamFrame } from '../shared/frames';
 import { parseTerminalClientMessage, type TerminalServerMessage } from '../shared/terminal';
 import { PtySession, type SendToSubscriber } from './session';
+import { SessionLog } from './session-log';
+import { killTagged } from './process-tree';
 
 export interface PtydOptions {
   socketPath: string;
-  /** Exit after this long with no client and no live session. */
+  /** Exit after this long with no client, no live session and no exited one still kept. */
   idleExitMs?: number;
+  /** How long an exited session stays listed before ptyd disposes it (default: an hour). */
+  exitRetentionMs?: number;
+  /** Where each session's raw output is appended (`<session>.log`); none if unset. */
+  sessionLogDir?: string;
+  /** Size at which a session log is rotated (tests make it small). */
+  sessionLogRotateBytes?: number;
   log?: (line: string) => void;
 }
+
+export const DEFAULT_EXIT_RETENTION_MS = 60 * 60_000;
+export const DEFAULT_IDLE_EXIT_MS = 5 * 60_000;
 
 export class PtydServer {
   private readonly sessions = new Map<string, PtySession>();
   private readonly clients = new Set<ClientConnection>();
   private server: net.Server | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  /** Exited sessions waiting out their retention period. */
+  private readonly retention = new Map<string, NodeJS.Timeout>();
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: PtydOptions) {
@@ -52,6 +70,10 @@ export class PtydServer {
     }
     // The secret exists before anyone can connect.
     this.secret = loadOrCreateSecret(dir);
+    if (this.options.sessionLogDir) {
+      fs.mkdirSync(this.options.sessionLogDir, { recursive: true, mode: 0o700 });
+      fs.chmodSync(this.options.sessionLogDir, 0o700);
+    }
     const server = net.createServer((socket) => this.accept(socket));
     this.server = server;
     const oldMask = process.umask(0o177);
@@ -86,10 +108,11 @@ export class PtydServer {
     this.idleTimer = null;
     const idleMs = this.options.idleExitMs;
     if (!idleMs) return;
-    const idle = this.clients.size === 0 && ![...this.sessions.values()].some((s) => s.alive);
+    // Exited sessions are held only during their retention, so "no session" covers both.
+    const idle = this.clients.size === 0 && this.sessions.size === 0;
     if (!idle) return;
     this.idleTimer = setTimeout(() => {
-      this.log('idle: no clients and no live sessions; exiting');
+      this.log('idle: no clients and no sessions; exiting');
       void this.shutdown();
     }, idleMs);
     this.idleTimer.unref();
@@ -97,30 +120,17 @@ export class PtydServer {
 
   async handle(req: PtydRequest): Promise<unknown> {
     switch (req.op) {
-      case 'spawn': {
-        if (this.sessions.has(req.spec.session)) throw new Error(`session ${req.spec.session} already exists`);
-        const session = new PtySession(req.spec);
-        this.sessions.set(session.id, session);
-        session.onExit((info) => {
-          this.log(`session ${info.session} exited code=${info.exitCode} signal=${info.signal}`);
-          this.broadcast({ op: 'exit', session: info.session, exitCode: info.exitCode, signal: info.signal });
-          this.armIdleTimer();
-        });
-        this.log(`session ${session.id} spawned pid=${session.pid} file=${req.spec.file}`);
-        return session.info();
-      }
+      case 'open':
+        return this.open(req.spec);
       case 'kill':
         await this.session(req.session).kill();
         return null;
-      case 'dispose': {
-        const s = this.sessions.get(req.session);
-        if (s) {
-          await s.kill();
-          s.dispose();
-          this.sessions.delete(req.session);
-        }
+      case 'signal':
+        await this.session(req.session).signal(req.signal);
         return null;
-      }
+      case 'dispose':
+        await this.dispose(req.session);
+        return null;
       case 'list':
         return [...this.sessions.values()].map((s) => s.info());
       case 'screen':
@@ -129,10 +139,72 @@ export class PtydServer {
         return this.session(req.session).text();
       case 'transcript':
         return this.session(req.session).transcript(req.maxLines);
+      case 'ping': {
+        return { pid: process.pid, sessions: this.sessions.size, live: this.liveSessions } satisfies PtydPing;
+      }
+      case 'reap': {
+        // Only what no session of ours owns: the leftovers of a ptyd that died.
+        const orphans = [...new Set(req.sessions)].filter((id) => !this.sessions.has(id));
+        const killed = await killTagged(orphans);
+        if (killed > 0) this.log(`reaped ${killed} process(es) of ${orphans.length} session(s) no ptyd holds`);
+        return { killed };
+      }
       case 'shutdown':
         setImmediate(() => void this.shutdown());
         return null;
     }
+  }
+
+  private open(spec: SpawnRequest): SessionInfo {
+    if (this.sessions.has(spec.session)) throw new Error(`session ${spec.session} already exists`);
+    const dir = this.options.sessionLogDir;
+    const log = dir
+      ? new SessionLog({
+          dir,
+          session: spec.session,
+          rotateBytes: this.options.sessionLogRotateBytes,
+          onError: (err) => this.log(`session ${spec.session}: output log stopped: ${err.message}`),
+        })
+      : null;
+    const session = new PtySession(spec, log);
+    this.sessions.set(session.id, session);
+    session.onExit((info) => {
+      this.log(`session ${info.session} exited code=${info.exitCode} signal=${info.signal}`);
+      this.broadcast({ op: 'exit', session: info.session, exitCode: info.exitCode, signal: info.signal });
+      this.retain(session);
+    });
+    this.log(`session ${session.id} spawned pid=${session.pid} file=${spec.file}`);
+    this.armIdleTimer();
+    return session.info();
+  }
+
+  /** Keeps an exited session listed for the retention period, then lets it go. */
+  private retain(session: PtySession): void {
+    const timer = setTimeout(() => {
+      this.log(`session ${session.id} released after its retention period`);
+      this.forget(session);
+    }, this.options.exitRetentionMs ?? DEFAULT_EXIT_RETENTION_MS);
+    this.retention.set(session.id, timer);
+  }
+
+  /** Stops and forgets a session; for one no longer held, still sweeps what it left running. */
+  private async dispose(id: string): Promise<void> {
+    const s = this.sessions.get(id);
+    if (!s) {
+      await killTagged([id]);
+      return;
+    }
+    await s.kill();
+    this.forget(s);
+  }
+
+  private forget(session: PtySession): void {
+    if (this.sessions.get(session.id) !== session) return;
+    clearTimeout(this.retention.get(session.id));
+    this.retention.delete(session.id);
+    session.dispose();
+    this.sessions.delete(session.id);
+    this.armIdleTimer();
   }
 
   session(id: string): PtySession {
@@ -143,6 +215,10 @@ export class PtydServer {
 
   findSession(id: string): PtySession | undefined {
     return this.sessions.get(id);
+  }
+
+  get liveSessions(): number {
+    return [...this.sessions.values()].filter((s) => s.alive).length;
   }
 
   private broadcast(header: PtydServerHeader): void {
@@ -201,7 +277,8 @@ class ClientConnection {
   private onFrame(header: PtydClientHeader, payload: Uint8Array): void {
     if (!this.greeted) {
       if (header.op !== 'hello' || header.version !== PTYD_PROTOCOL_VERSION) {
-        this.send({ op: 'hello', version: PTYD_PROTOCOL_VERSION, pid: process.pid });
+        // Enough for the other side to decide whether this daemon can be replaced without losing agents.
+        this.send({ op: 'hello', version: PTYD_PROTOCOL_VERSION, pid: process.pid, refused: 'protocol', liveSessions: this.server.liveSessions });
         this.socket.end();
         return;
       }

@@ -7,10 +7,11 @@
 import * as pty from 'node-pty';
 import xtermHeadless from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
-import type { ScreenText, SessionInfo, SpawnRequest } from '../shared/ptyd-protocol';
+import type { PtydSignal, ScreenText, SessionInfo, SpawnRequest } from '../shared/ptyd-protocol';
 import type { TerminalServerMessage } from '../shared/terminal';
 import { FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK, MIRROR_SCROLLBACK } from '../shared/terminal';
-import { SESSION_TAG, killTree } from './process-tree';
+import { SESSION_TAG, foregroundGroup, killTree } from './process-tree';
+import type { SessionLog } from './session-log';
 
 const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
@@ -45,6 +46,8 @@ export class PtySession {
   readonly id: string;
   readonly cwd: string;
   readonly startedAt = Date.now();
+  /** Lines of scrollback the mirror keeps; snapshots and transcripts are bounded by it. */
+  readonly scrollback: number;
   private readonly proc: pty.IPty;
   private readonly mirror: InstanceType<typeof Terminal>;
   private readonly serializer: InstanceType<typeof SerializeAddon>;
@@ -55,16 +58,22 @@ export class PtySession {
   private queued = 0;
   private paused = false;
   private exit: { exitCode: number | null; signal: number | null } | null = null;
+  private exitedAt: number | null = null;
   private readonly subscribers = new Set<Subscriber>();
   private readonly onExitListeners: ((info: SessionInfo) => void)[] = [];
 
-  constructor(spec: SpawnRequest) {
+  /** `log`: where every output byte is also appended, in order (none without --session-logs). */
+  constructor(
+    spec: SpawnRequest,
+    private readonly log: SessionLog | null = null,
+  ) {
     this.id = spec.session;
     this.cwd = spec.cwd;
+    this.scrollback = spec.scrollback ?? MIRROR_SCROLLBACK;
     this.mirror = new Terminal({
       cols: spec.cols,
       rows: spec.rows,
-      scrollback: MIRROR_SCROLLBACK,
+      scrollback: this.scrollback,
       allowProposedApi: true,
     });
     this.serializer = new SerializeAddon();
@@ -84,6 +93,8 @@ export class PtySession {
       setTimeout(() => {
         this.mirror.write('', () => {
           this.exit = { exitCode: signal ? null : exitCode, signal: signal || null };
+          this.exitedAt = Date.now();
+          this.log?.end();
           for (const s of this.subscribers) s.send({ t: 'exit', sub: s.sub, ...this.exit });
           for (const l of this.onExitListeners) l(this.info());
         });
@@ -108,7 +119,9 @@ export class PtySession {
       exitCode: this.exit?.exitCode ?? null,
       signal: this.exit?.signal ?? null,
       startedAt: this.startedAt,
+      exitedAt: this.exitedAt,
       seq: this.parsedSeq,
+      scrollback: this.scrollback,
     };
   }
 
@@ -118,6 +131,7 @@ export class PtySession {
 
   private onOutput(chunk: Uint8Array): void {
     this.lastOutputAt = Date.now();
+    this.log?.write(chunk);
     this.queued += chunk.length;
     if (!this.paused && this.queued > MIRROR_PAUSE_AT) {
       this.paused = true;
@@ -146,7 +160,7 @@ export class PtySession {
   }
 
   /** Serialized screen and scrollback, as of `parsedSeq`. */
-  screen(scrollback = MIRROR_SCROLLBACK): { seq: number; cols: number; rows: number; data: string } {
+  screen(scrollback = this.scrollback): { seq: number; cols: number; rows: number; data: string } {
     return {
       seq: this.parsedSeq,
       cols: this.mirror.cols,
@@ -191,13 +205,15 @@ export class PtySession {
           else lines.push(text);
         }
         while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+        // A full buffer has (most likely) dropped its oldest lines.
+        const full = buf.length >= this.mirror.rows + this.scrollback;
         const truncated = lines.length > maxLines;
-        resolve({ lines: truncated ? lines.slice(-maxLines) : lines, truncated, alive: this.exit === null });
+        resolve({ lines: truncated ? lines.slice(-maxLines) : lines, truncated: truncated || full, alive: this.exit === null });
       });
     });
   }
 
-  private sendSnapshot(s: Subscriber, scrollback = MIRROR_SCROLLBACK): void {
+  private sendSnapshot(s: Subscriber, scrollback = this.scrollback): void {
     s.lastSnapshotAt = Date.now();
     const snap = this.screen(scrollback);
     const bytes = new TextEncoder().encode(snap.data);
@@ -231,7 +247,7 @@ export class PtySession {
           s.catchUp = null;
           if (!this.subscribers.has(s)) return;
           s.behind = false;
-          this.sendSnapshot(s, CATCH_UP_SCROLLBACK);
+          this.sendSnapshot(s, Math.min(CATCH_UP_SCROLLBACK, this.scrollback));
         }, wait);
       }
     }
@@ -258,12 +274,28 @@ export class PtySession {
     this.mirror.resize(cols, rows);
   }
 
+  /**
+   * Sends `sig` where Ctrl-C would go: the terminal's foreground process group (a job the
+   * agent's shell runs), else the agent's own group. Nothing once the agent has exited.
+   */
+  async signal(sig: PtydSignal): Promise<void> {
+    if (this.exit) return;
+    const group = (await foregroundGroup(this.proc.pid)) ?? this.proc.pid;
+    try {
+      process.kill(-group, sig);
+    } catch {
+      // The group is gone (or was never made): node-pty signals the agent itself.
+      if (!this.exit) this.proc.kill(sig);
+    }
+  }
+
   /** Stops the agent and everything it started; after an exit, whatever it left behind. */
   async kill(): Promise<void> {
     await killTree(this.exit ? null : this.proc.pid, this.id);
   }
 
   dispose(): void {
+    this.log?.end();
     for (const s of this.subscribers) if (s.catchUp) clearTimeout(s.catchUp);
     this.subscribers.clear();
     this.mirror.dispose();

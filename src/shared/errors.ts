@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'agent-not-found',
   'git-failed',
   'ptyd-unavailable',
+  /** A running ptyd speaks another protocol and still holds agent sessions: the message gives the plan. */
+  'ptyd-version',
   /** A compare-and-set edit found the thing changed since it was read: reload and edit again. */
   'conflict',
   'internal',

@@ -6,7 +6,32 @@
 import { z } from 'zod';
 import type { TerminalClientMessage, TerminalServerMessage } from './terminal';
 
-export const PTYD_PROTOCOL_VERSION = 1;
+export const PTYD_PROTOCOL_VERSION = 2;
+
+/** ptyd writes its pid here, in the run folder beside its socket. */
+export const PTYD_PID_FILE = 'ptyd.pid';
+
+/** The signals a client may send to a session: enough for job control and stopping, nothing exotic. */
+export const PTYD_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGTSTP', 'SIGCONT', 'SIGUSR1', 'SIGUSR2', 'SIGKILL', 'SIGWINCH'] as const;
+export type PtydSignal = (typeof PTYD_SIGNALS)[number];
+
+/** Bounds of a session's mirror scrollback (lines); the default is MIRROR_SCROLLBACK. */
+export const SCROLLBACK_MIN = 100;
+export const SCROLLBACK_MAX = 100_000;
+
+/** Session ids are also file names (session logs), so they are kept to a safe alphabet. */
+export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Each session's raw output is appended to `<session>.log` in the session-log folder; past
+ * this size it becomes `<session>.log.1` (replacing the older one) and a new file starts.
+ */
+export const SESSION_LOG_ROTATE_BYTES = 8 * 1024 * 1024;
+export function sessionLogFiles(session: string): { current: string; previous: string } {
+  return { current: `${session}.log`, previous: `${session}.log.1` };
+}
+/** Written into a session log where output was skipped because the disk could not keep up. */
+export const SESSION_LOG_GAP_MARKER = '\r\n[switchyard: log gap]\r\n';
 
 export interface SpawnRequest {
   session: string;
@@ -16,6 +41,8 @@ export interface SpawnRequest {
   env: Record<string, string>;
   cols: number;
   rows: number;
+  /** Lines of scrollback the mirror keeps (SCROLLBACK_MIN..SCROLLBACK_MAX, default MIRROR_SCROLLBACK). */
+  scrollback?: number;
 }
 
 export interface SessionInfo {
@@ -26,8 +53,20 @@ export interface SessionInfo {
   exitCode: number | null;
   signal: number | null;
   startedAt: number;
+  /** When the process exited; an exited session stays listed for ptyd's retention period. */
+  exitedAt: number | null;
   /** Bytes of output so far. */
   seq: number;
+  /** Lines of scrollback its mirror keeps. */
+  scrollback: number;
+}
+
+/** ptyd's answer to a ping. */
+export interface PtydPing {
+  pid: number;
+  /** Sessions held, live or exited (and still retained). */
+  sessions: number;
+  live: number;
 }
 
 /** A session's visible screen as plain text, for supervision (needs-input, delivery checks). */
@@ -49,13 +88,18 @@ export interface ScreenText {
 }
 
 export type PtydRequest =
-  | { op: 'spawn'; spec: SpawnRequest }
+  | { op: 'open'; spec: SpawnRequest }
   | { op: 'kill'; session: string }
+  /** To the session's foreground process group (Ctrl-C's target); a no-op once it has exited. */
+  | { op: 'signal'; session: string; signal: PtydSignal }
   | { op: 'dispose'; session: string }
   | { op: 'list' }
   | { op: 'screen'; session: string }
   | { op: 'text'; session: string }
   | { op: 'transcript'; session: string; maxLines: number }
+  | { op: 'ping' }
+  /** Kills what is left of sessions this ptyd does not hold (a dead ptyd's agents): answers { killed }. */
+  | { op: 'reap'; sessions: string[] }
   | { op: 'shutdown' };
 
 /** A session's whole output as plain text lines (wrapped rows joined), for logs and parsing. */
@@ -73,19 +117,22 @@ export type PtydClientHeader =
   | { op: 'term'; msg: TerminalClientMessage };
 
 export type PtydServerHeader =
-  /** `refused`: why the connection is not taken (a wrong secret); the socket then closes. */
-  | { op: 'hello'; version: number; pid: number; refused?: string }
+  /**
+   * `refused`: why the connection is not taken (a wrong secret, or 'protocol' for another
+   * version, with how many live sessions this daemon holds); the socket then closes.
+   */
+  | { op: 'hello'; version: number; pid: number; refused?: string; liveSessions?: number }
   | { op: 'res'; req: number; ok: true; value: unknown }
   | { op: 'res'; req: number; ok: false; error: string }
   | { op: 'exit'; session: string; exitCode: number | null; signal: number | null }
   | { op: 'term'; msg: TerminalServerMessage };
 
-const sessionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const sessionId = z.string().regex(SESSION_ID_PATTERN);
 
 /** ptyd checks every request against this before acting on it. */
 export const ptydRequestSchema = z.discriminatedUnion('op', [
   z.object({
-    op: z.literal('spawn'),
+    op: z.literal('open'),
     spec: z.object({
       session: sessionId,
       file: z.string().min(1).max(4096),
@@ -94,13 +141,17 @@ export const ptydRequestSchema = z.discriminatedUnion('op', [
       env: z.record(z.string(), z.string()),
       cols: z.number().int().min(2).max(1000),
       rows: z.number().int().min(1).max(500),
+      scrollback: z.number().int().min(SCROLLBACK_MIN).max(SCROLLBACK_MAX).optional(),
     }),
   }),
   z.object({ op: z.literal('kill'), session: sessionId }),
+  z.object({ op: z.literal('signal'), session: sessionId, signal: z.enum(PTYD_SIGNALS) }),
   z.object({ op: z.literal('dispose'), session: sessionId }),
   z.object({ op: z.literal('list') }),
   z.object({ op: z.literal('screen'), session: sessionId }),
   z.object({ op: z.literal('text'), session: sessionId }),
   z.object({ op: z.literal('transcript'), session: sessionId, maxLines: z.number().int().min(1).max(1_000_000) }),
+  z.object({ op: z.literal('ping') }),
+  z.object({ op: z.literal('reap'), sessions: z.array(sessionId).max(10_000) }),
   z.object({ op: z.literal('shutdown') }),
 ]);

@@ -1,6 +1,7 @@
 /**
  * The engine's connection to ptyd. Requests are numbered and answered; terminal messages are
- * relayed to whoever subscribed, under subscription numbers this client allocates.
+ * relayed to whoever subscribed, under subscription numbers this client allocates. A heartbeat
+ * closes the connection when ptyd stops answering, so the engine reconnects.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -11,7 +12,9 @@ import { StreamFrameReader, encodeStreamFrame } from '../../shared/frames';
 import {
   PTYD_PROTOCOL_VERSION,
   type PtydClientHeader,
+  type PtydPing,
   type PtydRequest,
+  type PtydSignal,
   type PtydServerHeader,
   type ScreenText,
   type Transcript,
@@ -20,8 +23,32 @@ import {
 } from '../../shared/ptyd-protocol';
 import type { TerminalClientMessage, TerminalServerMessage } from '../../shared/terminal';
 import { SwitchyardError } from '../../shared/errors';
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_HEARTBEAT_TIMEOUT_MS, Heartbeat } from './heartbeat';
 
 export type TerminalListener = (msg: TerminalServerMessage, payload: Uint8Array) => void;
+
+export interface PtydConnectOptions {
+  /** How long the connection and handshake may take (default 3 s). */
+  timeoutMs?: number;
+  /** Ping interval (default 5 s). */
+  heartbeatMs?: number;
+  /** A period without any frame from ptyd after which it is suspected (default 15 s); see heartbeat.ts. */
+  heartbeatTimeoutMs?: number;
+}
+
+/**
+ * The daemon on the socket speaks another protocol version. `liveSessions` is null when it
+ * did not say (a version-1 daemon does not).
+ */
+export class PtydVersionMismatch extends SwitchyardError {
+  constructor(
+    readonly daemonVersion: number,
+    readonly daemonPid: number,
+    readonly liveSessions: number | null,
+  ) {
+    super('ptyd-version', `the terminal daemon (ptyd, pid ${daemonPid}) speaks protocol ${daemonVersion}, this engine ${PTYD_PROTOCOL_VERSION}`);
+  }
+}
 
 export interface PtydClientEvents {
   exit: [session: string, exitCode: number | null, signal: number | null];
@@ -35,14 +62,17 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
   private readonly terminalListeners = new Map<number, TerminalListener>();
   private readonly reader = new StreamFrameReader();
   private closed = false;
+  private heartbeat: Heartbeat | null = null;
   ptydPid = 0;
 
   private constructor(private readonly socket: net.Socket) {
     super();
   }
 
-  /** Connects and completes the versioned handshake. */
-  static connect(socketPath: string, timeoutMs = 3000): Promise<PtydClient> {
+  /** Connects and completes the versioned handshake; a number is the handshake timeout, as before. */
+  static connect(socketPath: string, options: PtydConnectOptions | number = {}): Promise<PtydClient> {
+    const opts = typeof options === 'number' ? { timeoutMs: options } : options;
+    const timeoutMs = opts.timeoutMs ?? 3000;
     return new Promise((resolve, reject) => {
       const socket = net.createConnection(socketPath);
       const client = new PtydClient(socket);
@@ -55,21 +85,22 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
         reject(err);
       });
       socket.once('connect', () => client.write({ op: 'hello', version: PTYD_PROTOCOL_VERSION, secret: readSecret(socketPath) }));
-      client.onHello = (version, pid, refused) => {
+      client.onHello = (hello) => {
         clearTimeout(timer);
-        if (refused) {
+        if (hello.version !== PTYD_PROTOCOL_VERSION) {
           socket.destroy();
-          reject(new SwitchyardError('ptyd-unavailable', `the terminal daemon refused this engine: ${refused}`));
+          reject(new PtydVersionMismatch(hello.version, hello.pid, hello.liveSessions ?? null));
           return;
         }
-        if (version !== PTYD_PROTOCOL_VERSION) {
+        if (hello.refused) {
           socket.destroy();
-          reject(new SwitchyardError('ptyd-unavailable', `ptyd speaks protocol ${version}, this engine ${PTYD_PROTOCOL_VERSION}`));
+          reject(new SwitchyardError('ptyd-unavailable', `the terminal daemon refused this engine: ${hello.refused}`));
           return;
         }
-        client.ptydPid = pid;
+        client.ptydPid = hello.pid;
         socket.removeAllListeners('error');
         socket.on('error', () => socket.destroy());
+        client.startHeartbeat(opts);
         resolve(client);
       };
       socket.on('data', (chunk) => client.onData(chunk));
@@ -77,7 +108,17 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
     });
   }
 
-  private onHello: ((version: number, pid: number, refused?: string) => void) | null = null;
+  private onHello: ((hello: Extract<PtydServerHeader, { op: 'hello' }>) => void) | null = null;
+
+  private startHeartbeat(opts: PtydConnectOptions): void {
+    this.heartbeat = new Heartbeat({
+      intervalMs: opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+      timeoutMs: opts.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
+      ping: () => void this.ping().catch(() => {}),
+      // Closing is what the engine watches for: it then connects to (or starts) a ptyd again.
+      onDead: () => this.socket.destroy(),
+    });
+  }
 
   private write(header: PtydClientHeader, payload?: Uint8Array): void {
     if (this.closed) return;
@@ -85,6 +126,7 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
   }
 
   private onData(chunk: Buffer): void {
+    this.heartbeat?.alive();
     let frames;
     try {
       frames = this.reader.push(chunk);
@@ -98,7 +140,7 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
   private onFrame(h: PtydServerHeader, payload: Uint8Array): void {
     switch (h.op) {
       case 'hello':
-        this.onHello?.(h.version, h.pid, h.refused);
+        this.onHello?.(h);
         this.onHello = null;
         return;
       case 'res': {
@@ -121,6 +163,7 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.heartbeat?.stop();
     for (const p of this.pending.values()) p.reject(new SwitchyardError('ptyd-unavailable', 'the connection to ptyd closed'));
     this.pending.clear();
     this.emit('close');
@@ -139,11 +182,16 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
     });
   }
 
+  /** Opens a session (the protocol's `open`). */
   spawn(spec: SpawnRequest): Promise<SessionInfo> {
-    return this.request({ op: 'spawn', spec });
+    return this.request({ op: 'open', spec });
   }
   kill(session: string): Promise<void> {
     return this.request({ op: 'kill', session });
+  }
+  /** Sends a signal to the session's foreground process group; nothing once it has exited. */
+  signal(session: string, signal: PtydSignal): Promise<void> {
+    return this.request({ op: 'signal', session, signal });
   }
   dispose(session: string): Promise<void> {
     return this.request({ op: 'dispose', session });
@@ -161,6 +209,16 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
   /** The whole output as text lines, wrapped rows joined (at most the last `maxLines`). */
   transcript(session: string, maxLines = 100_000): Promise<Transcript> {
     return this.request({ op: 'transcript', session, maxLines });
+  }
+  ping(): Promise<PtydPing> {
+    return this.request({ op: 'ping' });
+  }
+  /**
+   * Kills every process still tagged with one of `sessions` that this ptyd does not hold: what
+   * a ptyd that died left running. Answers how many processes it found.
+   */
+  reap(sessions: string[]): Promise<{ killed: number }> {
+    return this.request({ op: 'reap', sessions });
   }
   shutdown(): Promise<void> {
     return this.request({ op: 'shutdown' });
