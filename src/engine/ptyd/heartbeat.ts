@@ -52,6 +52,7 @@ export class Heartbeat {
     this.watchdog = null;
   }
 
+  /** Wall-clock time throughout: a monotonic clock stands still while the machine sleeps, and sleep is what must show. */
   private arm(delayMs: number): void {
     this.dueAt = Date.now() + delayMs;
     this.watchdog = setTimeout(() => this.check(), delayMs);
@@ -62,16 +63,18 @@ export class Heartbeat {
     if (this.stopped) return;
     const now = Date.now();
     const { timeoutMs } = this.options;
-    if (this.sawLife) {
-      // The next period runs from the last sign of life.
-      this.sawLife = false;
-      this.quietPeriods = 0;
-      this.arm(Math.max(0, this.lastLifeAt + timeoutMs - now));
-      return;
-    }
-    // Fired more than half a period late: this process was not running, so the period does not count.
+    const sawLife = this.sawLife;
+    this.sawLife = false;
+    if (sawLife) this.quietPeriods = 0;
+    // Fired more than half a period late: this process was not running, so the period proves
+    // nothing either way (answers may sit unread in the socket). Measure a whole one again.
     if (now - this.dueAt > timeoutMs / 2) {
       this.arm(timeoutMs);
+      return;
+    }
+    if (sawLife) {
+      // The next period runs from the last sign of life.
+      this.arm(Math.max(0, this.lastLifeAt + timeoutMs - now));
       return;
     }
     this.quietPeriods++;
