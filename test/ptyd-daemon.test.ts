@@ -8,9 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSessionLogTail, removeSessionLog } from '../src/engine/ptyd/session-log';
-import { PTYD_PROTOCOL_VERSION, type PtydSignal } from '../src/shared/ptyd-protocol';
+import { SessionLog } from '../src/ptyd/session-log';
+import { PTYD_PROTOCOL_VERSION, SESSION_LOG_GAP_MARKER, type PtydSignal } from '../src/shared/ptyd-protocol';
 import { MIRROR_SCROLLBACK } from '../src/shared/terminal';
-import { SCRIPTED_AGENT, onCleanup, processAlive, runCleanups, waitFor } from './helpers';
+import { SCRIPTED_AGENT, onCleanup, processAlive, runCleanups, tempDir, waitFor } from './helpers';
 import { connectAgain, exited, screenHas, sessionSpec, startTestPtyd, stopProcess } from './ptyd-daemons';
 
 afterEach(runCleanups);
@@ -199,6 +200,56 @@ describe('session output logs', () => {
     expect(tail.length).toBeLessThan(seq);
     expect(expected.endsWith(decode(tail))).toBe(true);
     expect(decode(readSessionLogTail(paths.sessionLogDir, spec.session, 100)!)).toBe(expected.slice(-100));
+  });
+
+  it('skips output while the disk cannot keep up, holding a bounded amount, and marks the gap once it has caught up', async () => {
+    // A FIFO nobody reads yet is a disk that has stopped: writes to it block once its buffer is full.
+    const dir = tempDir('sy-slow-disk-');
+    const fifo = path.join(dir, 'slow.log');
+    execFileSync('mkfifo', [fifo]);
+    const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    onCleanup(() => fs.closeSync(reader));
+    const log = new SessionLog({ dir, session: 'slow' });
+    onCleanup(() => log.end());
+
+    const chunk = 64 * 1024;
+    const written: Uint8Array[] = [];
+    for (let i = 0; i < 128; i++) {
+      const bytes = new Uint8Array(chunk).fill(65 + (i % 26));
+      written.push(bytes);
+      log.write(bytes);
+      // One chunk a turn of the event loop, as a PTY delivers them: a disk that kept up would take each.
+      await new Promise((r) => setImmediate(r));
+    }
+    // Now the disk catches up (the reader drains the FIFO); output after that is kept again.
+    const got: Buffer[] = [];
+    const text = () => Buffer.concat(got).toString('latin1');
+    const drain = () => {
+      const buf = Buffer.alloc(1 << 20);
+      for (;;) {
+        try {
+          const n = fs.readSync(reader, buf);
+          if (n === 0) return;
+          got.push(Buffer.from(buf.subarray(0, n)));
+        } catch {
+          return; // EAGAIN: nothing more for now
+        }
+      }
+    };
+    await waitFor(() => (drain(), text().includes(SESSION_LOG_GAP_MARKER)), 'the gap marker');
+    log.write(encode('after the gap'));
+    await waitFor(() => (drain(), text().endsWith('after the gap')), 'output after the gap');
+
+    const all = text();
+    const [before, after] = all.split(SESSION_LOG_GAP_MARKER);
+    expect(all.split(SESSION_LOG_GAP_MARKER)).toHaveLength(2);
+    expect(after).toBe('after the gap');
+    // What was kept is the output's start, in order; what was held never grew past a few MB.
+    const whole = Buffer.concat(written).toString('latin1');
+    expect(before!.length).toBeGreaterThan(0);
+    expect(before!.length).toBeLessThan(whole.length);
+    expect(before!.length).toBeLessThanOrEqual(4 * 1024 * 1024 + chunk);
+    expect(whole.startsWith(before!)).toBe(true);
   });
 
   it('refuses a session id that is not a plain name, so no path leaves the log folder', async () => {

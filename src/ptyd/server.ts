@@ -139,9 +139,8 @@ export class PtydServer {
         return this.session(req.session).text();
       case 'transcript':
         return this.session(req.session).transcript(req.maxLines);
-      case 'ping': {
+      case 'ping':
         return { pid: process.pid, sessions: this.sessions.size, live: this.liveSessions } satisfies PtydPing;
-      }
       case 'reap': {
         // Only what no session of ours owns: the leftovers of a ptyd that died.
         const orphans = [...new Set(req.sessions)].filter((id) => !this.sessions.has(id));
@@ -166,7 +165,13 @@ export class PtydServer {
           onError: (err) => this.log(`session ${spec.session}: output log stopped: ${err.message}`),
         })
       : null;
-    const session = new PtySession(spec, log);
+    let session: PtySession;
+    try {
+      session = new PtySession(spec, log);
+    } catch (err) {
+      log?.end();
+      throw err;
+    }
     this.sessions.set(session.id, session);
     session.onExit((info) => {
       this.log(`session ${info.session} exited code=${info.exitCode} signal=${info.signal}`);
