@@ -105,7 +105,7 @@ switch (command) {
   case '--help':
   case 'help':
     process.stdout.write(
-      'usage: switchyard [start | serve [--port N] [--data-dir DIR] [--rotate-token] [--headless] | build]\n' +
+      'usage: switchyard [start [--replace-ptyd] | serve [--port N] [--data-dir DIR] [--rotate-token] [--headless] [--replace-ptyd] | build]\n' +
         '       switchyard plan import|list|start|pause|stop|status|export …   (switchyard plan --help)\n' +
         '       switchyard task list|merge …\n' +
         '       switchyard demo                  a sample repository and a six-task plan, run by a demo agent\n',

@@ -3,35 +3,18 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { quote } from 'shell-quote';
 import { expect } from 'vitest';
 import { Engine, type EngineOptions } from '../src/engine/engine';
 import { dispatch } from '../src/shared/dispatch';
 import type { Method } from '../src/shared/contract';
 import { PtydClient } from '../src/engine/ptyd/client';
-import { ptydPaths, type PtydLaunch } from '../src/engine/ptyd/launcher';
-import type { CliLaunch } from '../src/engine/supervision/cli-launcher';
+import { ptydPaths } from '../src/engine/ptyd/launcher';
 import { SwitchyardError, type ErrorCode } from '../src/shared/errors';
 import type { Task, TaskState } from '../src/shared/task';
+import { CLI_FROM_SOURCE, HERMETIC_SHELL_ENV, PTYD_FROM_SOURCE, SCRIPTED_AGENT } from './launches';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const SCRIPTED_AGENT = path.join(ROOT, 'fixtures', 'scripted-agent', 'scripted-agent.mjs');
-
-/** Runs ptyd from its TypeScript source, as the built app runs out/main/ptyd.js. */
-export const PTYD_FROM_SOURCE: PtydLaunch = {
-  command: process.execPath,
-  args: ['--import', 'tsx', path.join(ROOT, 'src', 'ptyd', 'main.ts')],
-};
-
-/**
- * Runs the agents' `switchyard` CLI from its TypeScript source, as the built app runs
- * out/main/cli.js. tsx is named by path: agents run in worktrees where it cannot be resolved.
- */
-export const CLI_FROM_SOURCE: CliLaunch = {
-  command: process.execPath,
-  args: ['--import', path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs'), path.join(ROOT, 'src', 'cli', 'main.ts')],
-};
+export { CLI_FROM_SOURCE, HERMETIC_SHELL_ENV, PTYD_FROM_SOURCE, ROOT, SCRIPTED_AGENT } from './launches';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 
@@ -75,11 +58,6 @@ export function makeRepo(files: Record<string, string> = { 'README.md': '# demo\
   return dir;
 }
 
-/**
- * Login shells read the machine's profile. One killed by a test's clean-up in the middle of
- * `pyenv rehash` leaves its lock behind, and every later login shell waits a minute for it.
- */
-export const HERMETIC_SHELL_ENV = { PYENV_REHASH_TIMEOUT: '1' };
 
 export async function startEngine(opts: Partial<EngineOptions> = {}): Promise<Engine> {
   const dataDir = opts.dataDir ?? tempDir('sy-data-');

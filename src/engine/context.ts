@@ -26,6 +26,11 @@ export interface EngineOptions {
   maintenanceIntervalMs?: number;
   /** The PATH searched for tools Switchyard runs itself, such as `gh` (default: the engine's own PATH). */
   toolPath?: string;
+  /**
+   * A terminal daemon from another Switchyard version that still holds live agents is stopped
+   * (its tasks show as interrupted) instead of refusing to start (`switchyard serve --replace-ptyd`).
+   */
+  replacePtyd?: boolean;
   /** How often supervision looks at running agents (tests make it quick). */
   supervision?: SupervisionTiming;
 }

@@ -48,6 +48,12 @@ import { prepareDemo } from './plans/demo';
 import { git } from './git/exec';
 import { globError, matchesGlob } from '../shared/globs';
 import { acquireEngineLock } from './engine-lock';
+import { SessionBook } from './sessions/session-book';
+import { readSessionLogTail } from './ptyd/session-log';
+import { pruneSessionLogs } from './sessions/log-retention';
+
+/** How much of an ended session's saved output its terminal shows again. */
+const SAVED_OUTPUT_REPLAY_BYTES = 2 * 1024 * 1024;
 
 export type { EngineOptions } from './context';
 
@@ -81,6 +87,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly plans: Plans;
   readonly planRunner: PlanRunner;
   readonly mergeTrain: MergeTrain;
+  /** Sessions that outlived their records: rebound, stopped, or shown as orphans. */
+  private readonly sessionBook: SessionBook;
 
   private constructor(
     private readonly options: EngineOptions,
@@ -158,6 +166,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.plans = new Plans(this.ctx, this.runner, () => this.planRunner.schedule());
     this.mergeTrain = new MergeTrain(this.ctx, this.plans.store, { waiter: this.checkSessions, repo: this.repoSetup });
     this.planRunner = new PlanRunner(this.ctx, this.plans.store, this.runner, (task) => this.mergeTrain.offer(task));
+    // ---- sessions: wiring ----
+    this.sessionBook = new SessionBook(this.ctx, this.runner);
     this.on('event', (e) => {
       this.planRunner.onEvent(e);
       this.mergeTrain.onEvent(e);
@@ -179,7 +189,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.maintaining = true;
     try {
       this.mergeFlow.noticeMissingAll();
+      await this.mergeFlow.reconcileMergedOutside();
       await this.mergeFlow.autoCleanup();
+      const keep = new Set([...this.store.openSessionIds(), ...this.store.tasks().flatMap((t) => (t.sessionId && !t.cleanedUp ? [t.sessionId] : []))]);
+      pruneSessionLogs(ptydPaths(this.options.dataDir).sessionLogDir, keep);
     } catch {
       // the next tick tries again
     } finally {
@@ -232,7 +245,10 @@ export class Engine extends EventEmitter<EngineEvents> {
       // Agents that outlived the last engine may report at once: listen before anything else.
       await engine.supervision.start();
       await engine.connectPtyd();
+      // The store against git: merges cut short, branches merged elsewhere, worktrees deleted.
       await engine.mergeFlow.reconcileMerging();
+      await engine.mergeFlow.reconcileMergedOutside();
+      engine.mergeFlow.noticeMissingAll();
       // Tasks left verifying by the last engine run their checks again.
       await engine.gate.recover();
       engine.planRunner.schedule();
@@ -260,20 +276,25 @@ export class Engine extends EventEmitter<EngineEvents> {
   // ---- ptyd connection ----
 
   private async connectPtyd(): Promise<void> {
-    const client = await connectOrStartPtyd(ptydPaths(this.options.dataDir), this.options.ptydLaunch);
+    const client = await connectOrStartPtyd(ptydPaths(this.options.dataDir), this.options.ptydLaunch, { replaceOlder: this.options.replacePtyd === true });
     client.on('exit', (session, exitCode, signal) => {
       // A setup, teardown, verify or reviewer run being waited for; else a shell; else an agent.
       if (this.repoSetup.onExit(session, exitCode, signal)) return;
       if (this.checkSessions.onExit(session, exitCode, signal)) return;
       if (!this.shells.onExit(session, exitCode, signal)) this.runner.onSessionExit(session, exitCode, signal);
+      this.sessionBook.onExit(session);
     });
     client.on('close', () => {
       if (this.ptyd === client) this.ptyd = null;
       if (!this.closing) setTimeout(() => void this.reconnectPtyd(), 300);
     });
     // No task can start until reconciliation is done, so none can be mistaken for a lost one.
-    this.runner.reconcileSessions(await client.list());
+    const sessions = await client.list();
+    const held = new Set(sessions.map((s) => s.session));
+    const lost = this.store.openSessionIds().filter((id) => !held.has(id));
+    this.runner.reconcileSessions(sessions);
     this.ptyd = client;
+    await this.sessionBook.reconcile(sessions, lost);
   }
 
   private async reconnectPtyd(): Promise<void> {
@@ -288,7 +309,17 @@ export class Engine extends EventEmitter<EngineEvents> {
   // ---- terminals ----
 
   openTerminalChannel(sink: TerminalSink): TerminalRelay {
-    return new TerminalRelay({ ptyd: () => this.ptyd, isKnownSession: (session) => this.store.isKnownSession(session) }, sink);
+    const logs = ptydPaths(this.options.dataDir).sessionLogDir;
+    return new TerminalRelay(
+      {
+        ptyd: () => this.ptyd,
+        isKnownSession: (session) => this.store.isKnownSession(session),
+        savedOutput: (session) => readSessionLogTail(logs, session, SAVED_OUTPUT_REPLAY_BYTES),
+        cols: this.options.cols ?? 120,
+        rows: this.options.rows ?? 32,
+      },
+      sink,
+    );
   }
 
   // ---- settings ----
@@ -435,6 +466,9 @@ export class Engine extends EventEmitter<EngineEvents> {
       'plans.preview': async (i) => this.plans.preview(i.text, i.format, i.file),
       'plans.propose': (i) => proposePlan(this.ctx, i.projectId, i.goal, i.agent, i.base),
       'demo.create': () => this.createDemo(),
+      'sessions.orphans': () => this.sessionBook.list(),
+      'sessions.adopt': (i) => this.sessionBook.adopt(i.session),
+      'sessions.kill': (i) => this.sessionBook.kill(i.session),
       'projects.matchGlobs': async (i) => {
         const project = this.store.project(i.projectId);
         const ref = i.ref ?? (await currentBranch(project.path)) ?? 'HEAD';

@@ -2,7 +2,8 @@
  * Relays one UI connection's terminal channel to ptyd. The UI names its own subscription
  * numbers; each maps to a ptyd subscription, and acks pass straight through, so flow control
  * runs end to end between ptyd and the terminal that draws the bytes. Only sessions that
- * belong to a task of this engine can be attached to, typed into, or resized.
+ * belong to a task of this engine can be attached to, typed into, or resized. A session ptyd
+ * no longer has (it died, or dropped the session) is shown from its saved output log, ended.
  */
 import type { TerminalClientMessage, TerminalServerMessage } from '../shared/terminal';
 import type { PtydClient } from './ptyd/client';
@@ -12,6 +13,11 @@ export type TerminalSink = (msg: TerminalServerMessage, payload?: Uint8Array) =>
 export interface TerminalRelayDeps {
   ptyd: () => PtydClient | null;
   isKnownSession: (session: string) => boolean;
+  /** The tail of a session's saved output, or null if none was kept. */
+  savedOutput: (session: string) => Uint8Array | null;
+  /** The size saved output is drawn at when ptyd cannot say. */
+  cols: number;
+  rows: number;
 }
 
 export class TerminalRelay {
@@ -27,12 +33,21 @@ export class TerminalRelay {
       case 'attach': {
         this.detach(msg.sub);
         const client = this.deps.ptyd();
-        if (!client || !this.deps.isKnownSession(msg.session)) {
-          this.sink({ t: 'error', sub: msg.sub, message: client ? 'no such terminal' : 'the terminal daemon is not connected' });
+        if (!this.deps.isKnownSession(msg.session)) {
+          this.sink({ t: 'error', sub: msg.sub, message: 'no such terminal' });
+          return;
+        }
+        if (!client) {
+          if (!this.replaySaved(msg.sub, msg.session)) this.sink({ t: 'error', sub: msg.sub, message: 'the terminal daemon is not connected' });
           return;
         }
         const uiSub = msg.sub;
-        const ptydSub = client.attach(msg.session, (m, p) => this.sink({ ...m, sub: uiSub }, p));
+        const session = msg.session;
+        const ptydSub = client.attach(session, (m, p) => {
+          // ptyd does not have it any more: what it printed is still in its log.
+          if (m.t === 'error' && this.replaySaved(uiSub, session)) return;
+          this.sink({ ...m, sub: uiSub }, p);
+        });
         this.subs.set(uiSub, { ptydSub, client });
         return;
       }
@@ -50,6 +65,15 @@ export class TerminalRelay {
         this.deps.ptyd()?.terminal(msg, payload);
         return;
     }
+  }
+
+  /** Shows an ended session from its saved output: a snapshot of the log's tail, then its end. */
+  private replaySaved(sub: number, session: string): boolean {
+    const saved = this.deps.savedOutput(session);
+    if (!saved) return false;
+    this.sink({ t: 'snapshot', sub, seq: 0, cols: this.deps.cols, rows: this.deps.rows }, saved);
+    this.sink({ t: 'exit', sub, exitCode: null, signal: null });
+    return true;
   }
 
   private detach(uiSub: number): void {

@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     dataDir: process.env.SWITCHYARD_DATA_DIR ? path.resolve(process.env.SWITCHYARD_DATA_DIR) : defaultDataDir(),
     version: pkg.version,
     mode: 'desktop',
+    // `switchyard start --replace-ptyd`: the plan a terminal daemon of another version offers.
+    replacePtyd: process.argv.includes('--replace-ptyd'),
     // ptyd runs under plain Node semantics, detached, so agents outlive the app.
     ptydLaunch: { command: process.execPath, args: [path.join(HERE, 'ptyd.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
     // Agents' `switchyard notify`: the same binary, as plain Node.

@@ -17,7 +17,7 @@ import pkg from '../../package.json';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_PORT = 4178;
 
-const USAGE = `usage: switchyard serve [--port N] [--data-dir DIR] [--rotate-token] [--headless]
+const USAGE = `usage: switchyard serve [--port N] [--data-dir DIR] [--rotate-token] [--headless] [--replace-ptyd]
 
   --port N         port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)
   --data-dir DIR   where projects, tasks and the token live (default: your user data folder,
@@ -25,6 +25,8 @@ const USAGE = `usage: switchyard serve [--port N] [--data-dir DIR] [--rotate-tok
   --rotate-token   make a new token; open browser tabs must reconnect with the new URL
   --headless       run the engine for the CLI and scripts (switchyard plan …, switchyard task …),
                    without needing the UI to be built; the cockpit is still served if it is
+  --replace-ptyd   stop a terminal daemon left by another Switchyard version even though it
+                   still runs agents (their tasks show as interrupted, to resume or restart)
 `;
 
 async function main(): Promise<void> {
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
       'rotate-token': { type: 'boolean' },
       'ready-file': { type: 'string' },
       headless: { type: 'boolean' },
+      'replace-ptyd': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     dataDir,
     version: pkg.version,
     mode: 'browser',
+    replacePtyd: values['replace-ptyd'] === true,
     ptydLaunch: siblingLaunch(HERE, 'ptyd'),
     cliLaunch: siblingLaunch(HERE, 'cli'),
   });

@@ -9,6 +9,7 @@ import type { ChangedFile, CommitInfo, FileContents, ReviewComment, TaskDiff } f
 import type { Project, Run, Task, TaskEvent, TaskMessage, TerminalInfo } from './task';
 import { agentOverridesSchema, agentSpecSchema, type AgentList, type AgentOverridesView } from './agents';
 import type { ErrorPayload } from './errors';
+import type { SessionInfo } from './ptyd-protocol';
 import type { Plan, PlanFile } from './plan';
 import { taskChecksSchema, type EffectiveChecks, type ReviewerRun, type TimelineEntry, type VerifyRun, SUPERVISION_POLICIES, type SupervisionPolicy } from './checks';
 
@@ -329,6 +330,13 @@ export const API = {
   'plans.finish': call<PlanFinishResult>()(z.object({ planId: id, how: z.enum(['merge', 'pull-request']) }).strict()),
   /** Merges a plan task into its integration branch through the merge train (candidate first). */
   'plans.mergeTask': call<TrainResult>()(taskRef),
+  // ---- sessions that lost their task ----
+  /** Sessions in ptyd that no task of this engine owns (a restored database, a deleted task). */
+  'sessions.orphans': call<OrphanSession[]>()(empty),
+  /** Binds an orphan to a task: its own task, or a new one for the worktree it runs in. */
+  'sessions.adopt': call<Task>()(z.object({ session: id }).strict()),
+  /** Stops an orphan's whole process tree and forgets the session. */
+  'sessions.kill': call<null>()(z.object({ session: id }).strict()),
   // ---- board and task management ----
   'tasks.update': call<Task>()(
     z
@@ -494,9 +502,21 @@ export type TrainResult =
   | { status: 'candidate-failed'; tail: string }
   | { status: 'refused'; reason: string };
 
+/** A session in ptyd that no task owns: shown to the user, who adopts or kills it. */
+export interface OrphanSession extends Pick<SessionInfo, 'session' | 'pid' | 'cwd' | 'alive' | 'exitCode' | 'signal' | 'startedAt'> {
+  /** Whether "adopt" can bind it to a task; if not, `why` says what is missing. */
+  adoptable: boolean;
+  why: string | null;
+  /** The task adopting binds it to, or the project a new task would be made in. */
+  taskId: string | null;
+  projectId: string | null;
+}
+
 /** Events the engine pushes to every connected UI. */
 export type EngineEvent =
   | { type: 'task'; task: Task }
+  /** The orphan sessions changed (found at reconnect, adopted, killed, exited). */
+  | { type: 'orphans'; orphans: OrphanSession[] }
   | { type: 'project'; project: Project }
   /** A plan was created, edited, started, paused, stopped or finished. */
   | { type: 'plan'; plan: Plan }

@@ -327,6 +327,16 @@ export class MergeFlow {
   noticeMissing(task: Task): boolean {
     if (task.cleanedUp || !task.worktreePath || !task.branch || task.state === 'queued' || task.state === 'blocked') return false;
     const missing = !fs.existsSync(task.worktreePath);
+    if (missing && task.state === 'done') {
+      // Its work is merged: the clean-up after the merge ran (and the engine stopped before
+      // recording it), or someone removed the folder by hand. Either way nothing is lost.
+      const { store } = this.ctx;
+      store.addNote(task.id, `the worktree ${task.worktreePath} is gone after the merge; the task is marked cleaned up`);
+      this.review.forget(task.id);
+      this.ctx.taskChanged(store.patchTask(task.id, { cleanedUp: true }));
+      void git(['worktree', 'prune'], { cwd: store.project(task.projectId).path }).catch(() => {});
+      return true;
+    }
     if (missing !== task.flags.worktreeMissing) {
       const { store } = this.ctx;
       if (missing) store.addNote(task.id, `the worktree ${task.worktreePath} was deleted outside Switchyard; its branch ${task.branch} is kept`);
@@ -375,6 +385,34 @@ export class MergeFlow {
       out.push({ taskId: t.id, title: t.title, path: t.worktreePath, bytes, truncated, state: t.state });
     }
     return out;
+  }
+
+  /**
+   * Tasks whose branch was merged outside Switchyard (on the command line, a pull request)
+   * show as done. Only a branch with commits of its own counts, and only when the worktree
+   * holds nothing uncommitted; a task an agent still works in is left alone.
+   */
+  async reconcileMergedOutside(): Promise<Task[]> {
+    const { store } = this.ctx;
+    const merged: Task[] = [];
+    for (const task of store.tasksInStates(['review', 'failed', 'cancelled', 'interrupted'])) {
+      if (task.cleanedUp || !task.branch || !task.worktreePath) continue;
+      try {
+        const project = store.project(task.projectId);
+        if (!(await branchExists(project.path, task.branch))) continue;
+        if (!(await hasOwnCommits(project.path, task.branch))) continue;
+        if ((await uncommittedFiles(task.worktreePath)).length > 0) continue;
+        if (!(await this.workIsInTarget(project.path, task.branch, task.worktreePath, task.baseBranch))) continue;
+        // Re-read: the user may have acted on the task while git was asked.
+        const now = store.task(task.id);
+        if (now.state !== task.state) continue;
+        const reason = `its branch ${task.branch} was merged into ${task.baseBranch} outside Switchyard`;
+        merged.push(this.ctx.taskChanged(store.transition(task.id, 'done', reason, { flags: { ...now.flags, conflicts: [] } })));
+      } catch {
+        // a project folder that vanished, or git failing on it: the next check tries again
+      }
+    }
+    return merged;
   }
 
   /**
@@ -444,4 +482,16 @@ async function rebaseInProgressOn(repo: string, branch: string): Promise<string 
     }
   }
   return null;
+}
+
+/**
+ * Whether a task branch has commits beyond where it was created (its reflog's first entry), so
+ * an unchanged branch, trivially "contained" in its base, is never taken for a merged one.
+ */
+async function hasOwnCommits(repo: string, branch: string): Promise<boolean> {
+  const log = await git(['reflog', 'show', '--format=%H', `refs/heads/${branch}`, '--'], { cwd: repo, okCodes: [128] });
+  const created = log.stdout.trim().split('\n').filter(Boolean).pop();
+  if (!created) return false;
+  const tip = (await git(['rev-parse', '--verify', '-q', `refs/heads/${branch}^{commit}`], { cwd: repo, okCodes: [1] })).stdout.trim();
+  return tip !== '' && tip !== created;
 }

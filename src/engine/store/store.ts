@@ -211,6 +211,20 @@ export class Store {
     return r ? toTask(r) : null;
   }
 
+  /** A task by id, or null when there is none (a session naming a task that was deleted). */
+  findTask(id: string): Task | null {
+    const r = this.db.prepare('SELECT * FROM tasks WHERE id = ?').get(id) as TaskRow | undefined;
+    return r ? toTask(r) : null;
+  }
+
+  /** Sessions the store believes are still running: agent runs not ended, terminals not closed. */
+  openSessionIds(): string[] {
+    const rows = this.db
+      .prepare('SELECT session_id AS s FROM runs WHERE ended_at IS NULL UNION SELECT session_id AS s FROM terminals WHERE closed_at IS NULL')
+      .all() as { s: string }[];
+    return rows.map((r) => r.s);
+  }
+
   /** Whether a ptyd session was started by this engine for one of its tasks (agent or shell). */
   isKnownSession(sessionId: string): boolean {
     return (

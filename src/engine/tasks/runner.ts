@@ -14,8 +14,9 @@ import { buildLaunch } from '../agents/profiles';
 import { typePromptWhenReady } from '../agents/type-prompt';
 import { notifyEnv } from '../supervision/task-env';
 import type { EngineContext } from '../context';
-import { currentBranch, listBranches } from '../git/repository';
+import { currentBranch, listBranches, listCheckouts } from '../git/repository';
 import { createWorktree, fastForwardBaseFromRemote, slugify } from '../git/worktrees';
+import { git } from '../git/exec';
 import { newId } from '../ids';
 import { isInside } from '../paths';
 import { LIVE_STATES } from './lifecycle';
@@ -135,10 +136,18 @@ export class TaskRunner {
       if (isInside(project.path, worktreePath)) {
         throw new SwitchyardError('invalid-input', `the worktrees folder ${worktreesDir} is inside the repository; choose one outside it in settings`);
       }
-      if (this.ctx.settings().fetchBeforeBranching) {
-        this.ctx.store.addNote(task.id, await fastForwardBaseFromRemote(project.path, task.baseBranch));
+      // Both names carry the task's id: a checkout of them is this task's own, made by a start
+      // that the engine did not live to record. It is taken up, never made twice.
+      const leftover = (await listCheckouts(project.path)).some((c) => c.branch === branch && samePath(c.path, worktreePath));
+      if (leftover) {
+        this.ctx.store.addNote(task.id, `took up the worktree ${worktreePath} made by a start the engine did not finish`);
+      } else {
+        if (this.ctx.settings().fetchBeforeBranching) {
+          this.ctx.store.addNote(task.id, await fastForwardBaseFromRemote(project.path, task.baseBranch));
+        }
+        await dropEmptyLeftoverBranch(project.path, branch, task.baseBranch);
+        await createWorktree({ repo: project.path, branch, baseBranch: task.baseBranch, worktreePath });
       }
-      await createWorktree({ repo: project.path, branch, baseBranch: task.baseBranch, worktreePath });
       task = store.patchTask(task.id, { branch, worktreePath });
     } else if (!fs.existsSync(task.worktreePath)) {
       throw new SwitchyardError('bad-state', `the task’s worktree ${task.worktreePath} is missing`);
@@ -166,16 +175,22 @@ export class TaskRunner {
         env: { ...env, ...launch.env },
         cols: this.ctx.options.cols ?? 120,
         rows: this.ctx.options.rows ?? 32,
+        scrollback: this.ctx.settings().scrollback,
       });
       spawned = true;
-      store.addRun({ id: newId(), taskId: task.id, sessionId, argv: [launch.file, ...launch.args] });
       const why = opts.reason ?? (task.state === 'queued' ? `started ${describeAgent(task)}` : `restarted ${describeAgent(task)}`);
       // A new run: the last one's "needs input" and undelivered feedback no longer apply.
       // Conflicts of a last merge attempt are stale once the agent works again.
       const flags = { ...store.task(task.id).flags, needsInput: false, deliveryUnconfirmed: false, stuck: false, conflicts: [], overBudget: opts.automatic ? store.task(task.id).flags.overBudget : false };
       // The user starting a task again gives it fresh fix rounds and retries.
       const gate = opts.automatic ? undefined : EMPTY_GATE;
-      this.ctx.taskChanged(store.transition(task.id, 'running', why, { sessionId, exitCode: null, flags, gate }));
+      // The run and the state change land together: a crash between them would leave a live
+      // agent that no task owns. (A crash before this is handled by SessionBook.reconcile.)
+      const running = store.atomically(() => {
+        store.addRun({ id: newId(), taskId: task.id, sessionId, argv: [launch.file, ...launch.args] });
+        return store.transition(task.id, 'running', why, { sessionId, exitCode: null, flags, gate });
+      });
+      this.ctx.taskChanged(running);
       this.ctx.emit({ type: 'terminal', taskId: task.id, session: sessionId, state: 'started', exitCode: null, signal: null });
     } catch (err) {
       // An agent nobody records must not keep running in the worktree.
@@ -271,6 +286,26 @@ export class TaskRunner {
   }
 
   /**
+   * Binds an agent session that was started for this task just before the engine stopped,
+   * before it could be recorded: the task runs it again, or takes its exit if it already ended.
+   */
+  rebind(taskId: string, session: SessionInfo): Task {
+    const { store } = this.ctx;
+    const task = store.task(taskId);
+    const running = store.atomically(() => {
+      store.addRun({ id: newId(), taskId, sessionId: session.session, argv: [] }, session.startedAt);
+      return store.transition(taskId, 'running', `reattached ${describeAgent(task)}, started just before the engine stopped`, {
+        sessionId: session.session,
+        exitCode: null,
+        flags: { ...task.flags, needsInput: false, deliveryUnconfirmed: false, stuck: false },
+      });
+    });
+    this.ctx.taskChanged(running);
+    if (!session.alive) this.onSessionExit(session.session, session.exitCode, session.signal);
+    return store.task(taskId);
+  }
+
+  /**
    * Brings task states in line with the sessions ptyd actually has: a task that is "running"
    * with no session behind it is interrupted, never silently running.
    */
@@ -293,4 +328,25 @@ export class TaskRunner {
 
 function describeAgent(task: Task): string {
   return isCustomAgent(task.agent) ? `the custom agent "${task.agent.command}"` : task.agent.profile === 'shell' ? 'a login shell' : `the ${task.agent.profile} agent`;
+}
+
+function samePath(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return fs.realpathSync(a) === fs.realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A start cut short inside `git worktree add` can leave the task's branch without its
+ * checkout. Holding nothing the base lacks, it is removed so the start can make it again;
+ * a branch with work of its own is left alone (and the start then says it exists).
+ */
+async function dropEmptyLeftoverBranch(repo: string, branch: string, baseBranch: string): Promise<void> {
+  const ref = `refs/heads/${branch}`;
+  if ((await git(['rev-parse', '--verify', '-q', ref], { cwd: repo, okCodes: [1] })).code !== 0) return;
+  const contained = await git(['merge-base', '--is-ancestor', ref, `refs/heads/${baseBranch}`], { cwd: repo, okCodes: [1, 128] });
+  if (contained.code === 0) await git(['branch', '-D', '--', branch], { cwd: repo });
 }
