@@ -37,6 +37,9 @@ import type { PlanView } from '../shared/contract';
 import { planTasks, unscopedRunning, usePlans } from './use-plans';
 import { canPausePlan, canStartPlan, usePlanActions } from './plan-actions';
 import type { AttentionReason } from '../shared/contract';
+import { useOrphans } from './use-orphans';
+import { OrphanNotice, OrphanSessionsDialog } from './components/OrphanSessions';
+import { useResumeSupport } from './components/InterruptedBanner';
 
 /** A browser notification's title for each reason a task wants the user. */
 const ATTENTION_TITLE: Record<AttentionReason, (title: string) => string> = {
@@ -79,11 +82,13 @@ interface EditorTarget {
 
 let editorSessions = 0;
 
-type Dialog = 'new-task' | 'open-repo' | 'settings' | 'agents' | 'help' | 'palette' | 'import-plan' | 'planner' | null;
+type Dialog = 'new-task' | 'open-repo' | 'settings' | 'agents' | 'help' | 'palette' | 'import-plan' | 'planner' | 'orphans' | null;
 
 function Cockpit({ api }: { api: Api }) {
   const state = useEngineState(api);
   const plansState = usePlans(api);
+  const orphansState = useOrphans(api);
+  const orphans = orphansState.orphans;
   const settings = useSettings(api);
   const toast = useToast();
   const channel = useMemo(() => new TerminalChannel(api.transport), [api]);
@@ -108,6 +113,10 @@ function Cockpit({ api }: { api: Api }) {
   const [editor, setEditor] = useState<EditorTarget | null>(null);
 
   useEffect(() => localStorage.setItem(VIEW_KEY, view), [view]);
+  // The list of sessions without a task closes once every one was adopted or killed.
+  useEffect(() => {
+    if (dialog === 'orphans' && orphans.length === 0) setDialog(null);
+  }, [dialog, orphans.length]);
 
   // The chosen project, or all of them; keep the choice valid as projects load.
   const allProjects = projectId === ALL_PROJECTS && state.projects.length > 1;
@@ -307,12 +316,15 @@ function Cockpit({ api }: { api: Api }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [project, dialog, flow, step, selectedTask, runTaskShortcut, openId, editor]);
 
+  const resumable = useResumeSupport(api, selectedTask?.state === 'interrupted' ? selectedTask : null);
+
   const paletteItems = useMemo<PaletteItem[]>(() => {
     const items: PaletteItem[] = [];
     // The selected task's actions come first: they are what the user most likely wants.
     const t = selectedTask;
     if (t) {
       const g = `Task: ${t.title}`;
+      if (t.state === 'interrupted' && resumable?.ok) items.push({ id: 'resume', group: g, label: 'Resume the agent', run: () => void actions.resume(t) });
       if (canStart(t)) items.push({ id: 'start', group: g, label: t.state === 'queued' ? 'Start' : 'Restart the agent', hint: 'S', run: () => void actions.start(t) });
       if (canFeedback(t)) items.push({ id: 'feedback', group: g, label: 'Send feedback', hint: 'F', run: () => actions.flow('feedback', t) });
       if (canMerge(t)) items.push({ id: 'merge', group: g, label: `Merge into ${t.baseBranch}`, hint: 'M', run: () => actions.flow('merge', t) });
@@ -324,6 +336,9 @@ function Cockpit({ api }: { api: Api }) {
       if (hasWorktree(t)) items.push({ id: 'shell', group: g, label: 'Open a shell in the worktree', run: () => void actions.openShell(t) });
       items.push({ id: 'diff', group: g, label: 'Open the diff', hint: 'D', run: () => openTaskById(t.id, 'changes') });
       items.push({ id: 'details', group: g, label: 'Details, runs and event log', hint: 'I', run: () => openTaskById(t.id, 'details') });
+    }
+    if (orphans.length > 0) {
+      items.push({ id: 'orphans', group: 'Actions', label: `Sessions without a task (${orphans.length})…`, run: () => setDialog('orphans') });
     }
     if (project) items.push({ id: 'new-task', group: 'Actions', label: 'New task', hint: 'N', run: () => setDialog('new-task') });
     items.push(
@@ -354,7 +369,7 @@ function Cockpit({ api }: { api: Api }) {
     for (const p of state.projects) items.push({ id: `project-${p.id}`, group: 'Switch project', label: p.name, run: () => setProjectId(p.id) });
     if (state.projects.length > 1) items.push({ id: 'all-projects', group: 'Switch project', label: 'All projects', run: () => setProjectId(ALL_PROJECTS) });
     return items;
-  }, [project, view, theme, settings, filters.showArchived, selectedTask, actions, inScope, state.projects, openTaskById, scopePlans, planPage, boardPlan, openTask, planActions, openPlan, openEditor, runDemo]);
+  }, [project, view, theme, settings, filters.showArchived, selectedTask, actions, inScope, state.projects, openTaskById, scopePlans, planPage, boardPlan, openTask, planActions, openPlan, openEditor, runDemo, orphans.length, resumable]);
 
   // The editor's plan and project: an existing plan's own, else the current project.
   const editorPlan = editor?.planId ? (plansState.plans.find((x) => x.id === editor.planId) ?? null) : null;
@@ -397,6 +412,7 @@ function Cockpit({ api }: { api: Api }) {
             : null
         }
       />
+      {state.loaded && <OrphanNotice orphans={orphans} onOpen={() => setDialog('orphans')} />}
       {!state.loaded ? (
         <div className="empty-state">Connecting to the engine…</div>
       ) : state.projects.length === 0 ? (
@@ -504,6 +520,26 @@ function Cockpit({ api }: { api: Api }) {
       )}
       {dialog === 'agents' && <AgentSettings api={api} project={project} onClose={() => setDialog(null)} />}
       {dialog === 'help' && <HelpOverlay onClose={() => setDialog(null)} />}
+      {dialog === 'orphans' && (
+        <OrphanSessionsDialog
+          api={api}
+          orphans={orphans}
+          projects={projectsById}
+          tasks={state.tasks}
+          onClose={() => setDialog(null)}
+          onKilled={orphansState.forget}
+          onAdopted={(t, session) => {
+            orphansState.forget(session);
+            state.upsertTask(t);
+            // Show the adopted task where it lives, with its terminal.
+            if (!allProjects && t.projectId !== project?.id) setProjectId(t.projectId);
+            setDialog(null);
+            setView('board');
+            setPlanPage(null);
+            openTaskById(t.id, 'agent');
+          }}
+        />
+      )}
       {dialog === 'palette' && <CommandPalette items={paletteItems} onClose={() => setDialog(null)} />}
       {dialog === 'open-repo' && (
         <OpenRepository

@@ -27,6 +27,8 @@ export type DismissableFlag = 'needsInput' | 'deliveryUnconfirmed' | 'message' |
 
 export interface TaskActions {
   start(task: Task, agent?: AgentSpec): Promise<void>;
+  /** Starts the agent again continuing its own session, where its profile can resume (an interrupted task). */
+  resume(task: Task): Promise<void>;
   stop(task: Task): Promise<void>;
   openInEditor(task: Task): Promise<void>;
   openShell(task: Task): Promise<string | null>;
@@ -76,6 +78,10 @@ export function useTaskActions(deps: Deps): TaskActions {
         // Creating a worktree on a big repository takes a moment: say that something is happening.
         if (!task.worktreePath) d.toast('info', `Starting “${task.title}”: creating its branch and worktree…`);
         const t = await guard(`Could not start “${task.title}”`, () => api().call('tasks.start', agent ? { taskId: task.id, agent } : { taskId: task.id }));
+        if (t) d.onTaskChanged(t);
+      },
+      resume: async (task) => {
+        const t = await guard(`Could not resume “${task.title}”`, () => api().call('tasks.start', { taskId: task.id, resume: true }));
         if (t) d.onTaskChanged(t);
       },
       stop: async (task) => {

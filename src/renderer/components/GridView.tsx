@@ -10,7 +10,7 @@ import type { ThemeName } from '../theme';
 import { canFeedback, canStop, type TaskActions } from '../task-actions';
 import { StateBadge } from './StateBadge';
 import { GateEscalated, GateMark } from './GateMark';
-import { TerminalView } from './TerminalView';
+import { INTERRUPTED_NOTE, TerminalView } from './TerminalView';
 
 export const GRID_SIZES = [1, 2, 4, 6, 9] as const;
 export type GridSize = (typeof GRID_SIZES)[number];
@@ -104,7 +104,15 @@ export function GridView({ tasks, channel, theme, scrollback, actions, onOpenTas
                   </button>
                 </span>
               </div>
-              <TerminalView channel={channel} session={t.sessionId!} theme={theme} scrollback={scrollback} autoFocus={false} />
+              <TerminalView
+                channel={channel}
+                session={t.sessionId!}
+                theme={theme}
+                scrollback={scrollback}
+                autoFocus={false}
+                live={t.state !== 'interrupted'}
+                endedNote={t.state === 'interrupted' ? INTERRUPTED_NOTE : undefined}
+              />
             </div>
           ))}
         </div>

@@ -133,6 +133,7 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
           <label className="field">
             <span>Terminal scrollback (lines)</span>
             <input type="number" min={100} max={100000} value={draft.scrollback} onChange={(e) => set('scrollback', Number(e.target.value))} aria-label="Scrollback" />
+            <small className="muted">Lines of scrollback kept for each terminal — by the terminal daemon and in the UI; applies to sessions started from now on.</small>
           </label>
           <label className="field">
             <span>Editor</span>

@@ -6,6 +6,7 @@ import { timeAgo } from '../format';
 import { StateBadge } from './StateBadge';
 import { GateEscalated, GateMark } from './GateMark';
 import '../styles/attempts.css';
+import '../styles/sessions.css';
 
 export function agentLabel(task: Task): string {
   return agentSpecLabel(task.agent);
@@ -56,10 +57,12 @@ export function TaskCard({ task, project, attemptCount, planName, selected, open
   const gate = task.gate.verify !== null || task.gate.review !== null || task.state === 'verifying';
   // A plan task that does not run yet says why ("waiting for #a", "scope overlaps #c", "cap reached").
   const waiting = task.plan?.waiting && (task.state === 'blocked' || task.state === 'queued') ? task.plan.waiting : null;
-  const flagged = needsInput || task.flags.deliveryUnconfirmed || task.flags.conflicts.length > 0 || task.flags.worktreeMissing || task.flags.stuck || task.flags.overBudget;
+  // An interrupted agent waits for the user to resume or restart it.
+  const interrupted = task.state === 'interrupted';
+  const flagged = interrupted || needsInput || task.flags.deliveryUnconfirmed || task.flags.conflicts.length > 0 || task.flags.worktreeMissing || task.flags.stuck || task.flags.overBudget;
   return (
     <button
-      className={`card card-${task.state}${selected ? ' card-selected' : ''}${open ? ' card-open' : ''}${needsInput ? ' card-needs-input' : ''}${task.gate.escalated ? ' card-escalated' : ''}`}
+      className={`card card-${task.state}${selected ? ' card-selected' : ''}${open ? ' card-open' : ''}${needsInput ? ' card-needs-input' : ''}${interrupted ? ' card-interrupted' : ''}${task.gate.escalated ? ' card-escalated' : ''}`}
       onClick={() => {
         onSelect();
         onOpen();
@@ -84,6 +87,11 @@ export function TaskCard({ task, project, attemptCount, planName, selected, open
       {(gate || flagged || task.gate.escalated) && (
         <div className="card-flags">
           {task.gate.escalated ? <GateEscalated task={task} /> : <GateMark task={task} />}
+          {interrupted && (
+            <span className="flag flag-interrupted" data-testid="flag-interrupted" title={task.stateReason ?? 'The agent’s session was lost'}>
+              Session lost · resume or restart
+            </span>
+          )}
           {task.flags.stuck && (
             <span className="flag flag-stuck" data-testid="flag-stuck" title="No output and no file changes for a while">
               stuck

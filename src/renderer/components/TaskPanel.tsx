@@ -8,13 +8,14 @@ import type { ThemeName } from '../theme';
 import { ReviewView, type OpenAt } from '../review/ReviewView';
 import { canFeedback, canMerge, canRetry, canStart, canStop, hasWorktree, type TaskActions } from '../task-actions';
 import { StateBadge } from './StateBadge';
-import { TerminalView } from './TerminalView';
+import { INTERRUPTED_NOTE, TerminalView } from './TerminalView';
 import { TaskDetails } from './TaskDetails';
 import { TaskChecks } from './TaskChecks';
 import { GateEscalated, GateMark } from './GateMark';
 import { AttemptsCompare } from './AttemptsCompare';
 import { agentLabel } from './TaskCard';
 import { useAgentList } from './AgentSelect';
+import { InterruptedBanner } from './InterruptedBanner';
 
 /** 'agent', 'changes', 'checks', 'details', 'attempts', or a terminal's session id. */
 export type PanelTab = string;
@@ -132,8 +133,10 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
               <span className="del">−{task.diffStat.deletions}</span>
             </span>
           )}
-          {task.stateReason && <span className="muted reason">— {task.stateReason}</span>}
+          {/* An interrupted task's reason is in its banner below. */}
+          {task.stateReason && task.state !== 'interrupted' && <span className="muted reason">— {task.stateReason}</span>}
         </div>
+        {task.state === 'interrupted' && <InterruptedBanner api={api} task={task} actions={actions} />}
         {task.flags.conflicts.length > 0 && (
           <div className="panel-warning" role="alert">
             <span>
@@ -155,7 +158,8 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
           </div>
         )}
         <div className="panel-actions">
-          {canStart(task) && (
+          {/* An interrupted task's Resume and Restart are in its banner. */}
+          {canStart(task) && task.state !== 'interrupted' && (
             <button className="btn btn-primary" onClick={() => void actions.start(task)} title="S">
               {task.state === 'queued' ? 'Start' : 'Restart agent'}
             </button>
@@ -243,7 +247,15 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
       <div className="panel-body">
         {agentTab &&
           (task.sessionId && !task.cleanedUp ? (
-            <TerminalView channel={channel} session={task.sessionId} theme={theme} scrollback={scrollback} focusToken={focusToken} />
+            <TerminalView
+              channel={channel}
+              session={task.sessionId}
+              theme={theme}
+              scrollback={scrollback}
+              focusToken={focusToken}
+              live={task.state !== 'interrupted'}
+              endedNote={task.state === 'interrupted' ? INTERRUPTED_NOTE : undefined}
+            />
           ) : (
             <div className="empty-state">
               {task.cleanedUp ? 'This task’s worktree was removed; its terminal is gone.' : 'Not started yet. Start it (S) to see the agent’s terminal here.'}

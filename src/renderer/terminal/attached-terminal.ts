@@ -3,6 +3,11 @@
  * applies live bytes by sequence number, so nothing is lost or doubled. Output is written
  * once per animation frame, and acknowledged as xterm finishes parsing it: that is the flow
  * control that keeps `yes` from freezing the UI.
+ *
+ * Replay comes before input. On every (re)attach the snapshot is written at the size it was
+ * taken at (the PTY's), and only once xterm has parsed it does the terminal fit its pane and
+ * resize the PTY; keys typed meanwhile wait, in order, and are sent after. So typing into a
+ * terminal that is still replaying a long screen runs once, against the screen the user sees.
  */
 import { Terminal, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
@@ -22,6 +27,8 @@ export interface AttachedTerminalEvents {
   scrollback?: number;
 }
 
+/** Keys typed while a replay runs are kept up to this much; more is dropped, as a wedged link would. */
+const MAX_QUEUED_INPUT = 64 * 1024;
 
 export class AttachedTerminal {
   readonly term: Terminal;
@@ -35,6 +42,17 @@ export class AttachedTerminal {
   private frame = 0;
   private unackedWritten = 0;
   private disposed = false;
+  /** From (re)attach until that attach's snapshot is in xterm: input waits, the PTY is not resized. */
+  private replaying = true;
+  /** A snapshot is being written at its own size: the pane's size waits until it is in. */
+  private writingSnapshot = false;
+  private snapshotGen = 0;
+  private queuedInput: Uint8Array[] = [];
+  private queuedBytes = 0;
+  /** The session has exited (or is gone): the screen is what it left, and takes no input. */
+  private ended = false;
+  /** The attach was refused (no such session, no daemon): input goes nowhere until an attach works. */
+  private refused = false;
   private readonly resizeObserver: ResizeObserver;
   private readonly offConnection: () => void;
 
@@ -68,30 +86,74 @@ export class AttachedTerminal {
     );
     this.term.attachCustomKeyEventHandler((e) => this.onKey(e));
     this.term.open(host);
+    // The pane's size until the snapshot comes; nothing is sent to the PTY before the replay.
     this.fitToPane();
-    this.term.onData((data) => this.channel.transport.sendTerminal({ t: 'input', session }, new TextEncoder().encode(data)));
-    this.term.onBinary((data) => {
-      const bytes = Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff);
-      this.channel.transport.sendTerminal({ t: 'input', session }, bytes);
-    });
+    this.term.onData((data) => this.input(new TextEncoder().encode(data)));
+    this.term.onBinary((data) => this.input(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
     this.sub = channel.open((msg, payload) => this.onFrame(msg, payload));
-    // Size the PTY to this pane first, so the snapshot arrives at the size we draw.
-    this.sendResize();
-    channel.transport.sendTerminal({ t: 'attach', sub: this.sub, session });
-    this.resizeObserver = new ResizeObserver(() => {
-      if (this.fitToPane()) this.sendResize();
-    });
+    this.attach();
+    this.resizeObserver = new ResizeObserver(() => this.onPaneResized());
     this.resizeObserver.observe(host);
     // After a lost connection (a restarted server, a sleeping laptop) attach again: the
-    // snapshot brings the screen back as ptyd has it, then live bytes resume.
+    // snapshot brings the screen back as ptyd has it, then live bytes resume. What is typed
+    // while the link is down waits for that replay.
     let lost = false;
     this.offConnection = channel.transport.onConnection((state) => {
-      if (state === 'closed') lost = true;
+      if (state === 'closed') {
+        lost = true;
+        this.replaying = true;
+      }
       if (state !== 'open' || !lost) return;
       lost = false;
-      this.sendResize();
-      channel.transport.sendTerminal({ t: 'attach', sub: this.sub, session });
+      this.attach();
     });
+  }
+
+  /** Attaches (again): the snapshot replays first, then input and the pane's size follow. */
+  private attach(): void {
+    this.replaying = true;
+    // For tests and styles: the screen is still being replayed.
+    this.host.dataset.replaying = 'true';
+    this.refused = false;
+    this.channel.transport.sendTerminal({ t: 'attach', sub: this.sub, session: this.session });
+  }
+
+  /** Attaches again, e.g. when the session is known to have ended: its owner then serves the screen it left. */
+  reattach(): void {
+    if (!this.disposed) this.attach();
+  }
+
+  private input(bytes: Uint8Array): void {
+    if (this.ended || this.refused || this.disposed) return;
+    if (!this.replaying) {
+      this.channel.transport.sendTerminal({ t: 'input', session: this.session }, bytes);
+      return;
+    }
+    if (this.queuedBytes + bytes.length > MAX_QUEUED_INPUT) return;
+    this.queuedInput.push(bytes);
+    this.queuedBytes += bytes.length;
+  }
+
+  private onPaneResized(): void {
+    // A snapshot being written keeps its own size; the pane's follows once it is in.
+    if (this.writingSnapshot) return;
+    // Before the replay the terminal only looks the pane's size; the PTY learns it after.
+    if (this.fitToPane() && !this.replaying && !this.ended) this.sendResize();
+  }
+
+  /** The (re)attach's snapshot is in xterm: fit the pane, resize the PTY if that differs, then send what was typed. */
+  private replayed(cols: number, rows: number): void {
+    this.fitToPane();
+    const wasReplaying = this.replaying;
+    this.replaying = false;
+    delete this.host.dataset.replaying;
+    if (this.ended) return;
+    if (this.term.cols !== cols || this.term.rows !== rows) this.sendResize();
+    if (!wasReplaying || this.queuedInput.length === 0) return;
+    const typed = concat(this.queuedInput, this.queuedBytes);
+    this.queuedInput = [];
+    this.queuedBytes = 0;
+    this.channel.transport.sendTerminal({ t: 'input', session: this.session }, typed);
   }
 
   /**
@@ -148,12 +210,27 @@ export class AttachedTerminal {
   private onFrame(msg: TerminalServerMessage, payload: Uint8Array): void {
     if (this.disposed) return;
     switch (msg.t) {
-      case 'snapshot':
+      case 'snapshot': {
+        // Bytes already queued in xterm are parsed first; the reset and the snapshot's size
+        // take effect in the same queue, so nothing older lands on the new screen.
         this.flushPending();
-        this.term.reset();
         this.seq = msg.seq;
-        this.writeAndAck(payload, payload.length);
+        const gen = ++this.snapshotGen;
+        this.writingSnapshot = true;
+        this.term.write(EMPTY, () => {
+          if (this.disposed || gen !== this.snapshotGen) return;
+          this.term.reset();
+          if (this.term.cols !== msg.cols || this.term.rows !== msg.rows) this.term.resize(msg.cols, msg.rows);
+          if (this.ended) this.term.write(HIDE_CURSOR);
+        });
+        this.term.write(payload, () => {
+          this.ack(payload.length);
+          if (this.disposed || gen !== this.snapshotGen) return;
+          this.writingSnapshot = false;
+          this.replayed(msg.cols, msg.rows);
+        });
         return;
+      }
       case 'data': {
         const end = msg.seq + payload.length;
         if (this.seq < 0 || end <= this.seq) {
@@ -171,9 +248,19 @@ export class AttachedTerminal {
         return;
       }
       case 'exit':
+        // What it printed stays on screen; nothing typed goes anywhere any more.
+        this.ended = true;
+        this.queuedInput = [];
+        this.queuedBytes = 0;
+        this.term.options.disableStdin = true;
+        this.term.options.cursorBlink = false;
+        this.term.write(HIDE_CURSOR);
         this.events.onExit?.(msg.exitCode, msg.signal);
         return;
       case 'error':
+        this.refused = true;
+        this.queuedInput = [];
+        this.queuedBytes = 0;
         this.events.onError?.(msg.message);
         return;
     }
@@ -218,6 +305,10 @@ export class AttachedTerminal {
     this.term.dispose();
   }
 }
+
+const EMPTY = new Uint8Array(0);
+/** DECTCEM off: an ended session has no cursor to type at. */
+const HIDE_CURSOR = '\x1b[?25l';
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
