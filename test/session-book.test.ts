@@ -163,11 +163,11 @@ describe('the store against git at start', () => {
     fs.rmSync(deleted.worktreePath!, { recursive: true, force: true });
 
     const second = await startEngine({ dataDir });
-    const m = second.store.task(merged.id);
-    expect(m.state).toBe('done');
+    const m = await waitForState(second, merged.id, 'done');
     expect(m.stateReason).toBe(`its branch ${merged.branch} was merged into main outside Switchyard`);
     expect(second.store.task(deleted.id)).toMatchObject({ state: 'review', flags: expect.objectContaining({ worktreeMissing: true }) });
     // A branch with no commits of its own is "in" main trivially; it is not taken for merged.
+    await second.maintain();
     expect(second.store.task(untouched.id).state).toBe('review');
   });
 });

@@ -182,11 +182,18 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private maintenanceTimer: NodeJS.Timeout | null = null;
-  private maintaining = false;
+  /** The maintenance pass under way, which close() lets finish before the store closes. */
+  private maintaining: Promise<void> | null = null;
   /** Notices worktrees deleted behind Switchyard's back, and runs the automatic clean-up. */
-  async maintain(): Promise<void> {
-    if (this.maintaining || this.closing) return;
-    this.maintaining = true;
+  maintain(): Promise<void> {
+    if (this.maintaining || this.closing) return this.maintaining ?? Promise.resolve();
+    this.maintaining = this.maintainOnce().finally(() => {
+      this.maintaining = null;
+    });
+    return this.maintaining;
+  }
+
+  private async maintainOnce(): Promise<void> {
     try {
       this.mergeFlow.noticeMissingAll();
       await this.mergeFlow.reconcileMergedOutside();
@@ -195,8 +202,6 @@ export class Engine extends EventEmitter<EngineEvents> {
       pruneSessionLogs(ptydPaths(this.options.dataDir).sessionLogDir, keep);
     } catch {
       // the next tick tries again
-    } finally {
-      this.maintaining = false;
     }
   }
 
@@ -245,10 +250,11 @@ export class Engine extends EventEmitter<EngineEvents> {
       // Agents that outlived the last engine may report at once: listen before anything else.
       await engine.supervision.start();
       await engine.connectPtyd();
-      // The store against git: merges cut short, branches merged elsewhere, worktrees deleted.
+      // The store against git: merges cut short, worktrees deleted, and (in the background, as
+      // it asks git about every finished task) branches merged elsewhere.
       await engine.mergeFlow.reconcileMerging();
-      await engine.mergeFlow.reconcileMergedOutside();
       engine.mergeFlow.noticeMissingAll();
+      void engine.maintain();
       // Tasks left verifying by the last engine run their checks again.
       await engine.gate.recover();
       engine.planRunner.schedule();
@@ -573,6 +579,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     await this.mergeTrain.close();
     await this.mergeTrain.idle().catch(() => {});
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
+    await this.maintaining;
     await this.supervision.close();
     const client = this.ptyd;
     this.ptyd = null;

@@ -403,11 +403,14 @@ export class MergeFlow {
         if (!(await hasOwnCommits(project.path, task.branch))) continue;
         if ((await uncommittedFiles(task.worktreePath)).length > 0) continue;
         if (!(await this.workIsInTarget(project.path, task.branch, task.worktreePath, task.baseBranch))) continue;
-        // Re-read: the user may have acted on the task while git was asked.
-        const now = store.task(task.id);
-        if (now.state !== task.state) continue;
-        const reason = `its branch ${task.branch} was merged into ${task.baseBranch} outside Switchyard`;
-        merged.push(this.ctx.taskChanged(store.transition(task.id, 'done', reason, { flags: { ...now.flags, conflicts: [] } })));
+        const done = await this.ctx.locks.run(task.id, async () => {
+          // Re-read under the task's lock: the user may have acted on it while git was asked.
+          const now = store.task(task.id);
+          if (now.state !== task.state || now.branch !== task.branch) return null;
+          const reason = `its branch ${task.branch} was merged into ${task.baseBranch} outside Switchyard`;
+          return this.ctx.taskChanged(store.transition(task.id, 'done', reason, { flags: { ...now.flags, conflicts: [] } }));
+        });
+        if (done) merged.push(done);
       } catch {
         // a project folder that vanished, or git failing on it: the next check tries again
       }
