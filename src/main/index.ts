@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, session } from 'electron';
 import { Engine } from '../engine/engine';
 import { defaultDataDir } from '../engine/paths';
+import { SwitchyardError } from '../shared/errors';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { denyPermission, hardenWebContents } from './harden';
 import { wireIpc } from './ipc';
@@ -39,17 +40,39 @@ async function main(): Promise<void> {
   await adoptLoginShellPath();
   session.defaultSession.setPermissionRequestHandler(denyPermission);
   serveAppScheme(path.join(HERE, '..', 'renderer'));
-  const engine = await Engine.start({
-    dataDir: process.env.SWITCHYARD_DATA_DIR ? path.resolve(process.env.SWITCHYARD_DATA_DIR) : defaultDataDir(),
-    version: pkg.version,
-    mode: 'desktop',
-    // `switchyard start --replace-ptyd`: the plan a terminal daemon of another version offers.
-    replacePtyd: process.argv.includes('--replace-ptyd'),
-    // ptyd runs under plain Node semantics, detached, so agents outlive the app.
-    ptydLaunch: { command: process.execPath, args: [path.join(HERE, 'ptyd.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
-    // Agents' `switchyard notify`: the same binary, as plain Node.
-    cliLaunch: { command: process.execPath, args: [path.join(HERE, 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
-  });
+  const start = (replacePtyd: boolean): Promise<Engine> =>
+    Engine.start({
+      dataDir: process.env.SWITCHYARD_DATA_DIR ? path.resolve(process.env.SWITCHYARD_DATA_DIR) : defaultDataDir(),
+      version: pkg.version,
+      mode: 'desktop',
+      replacePtyd,
+      // ptyd runs under plain Node semantics, detached, so agents outlive the app.
+      ptydLaunch: { command: process.execPath, args: [path.join(HERE, 'ptyd.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
+      // Agents' `switchyard notify`: the same binary, as plain Node.
+      cliLaunch: { command: process.execPath, args: [path.join(HERE, 'cli.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
+    });
+  let engine: Engine;
+  try {
+    // `switchyard start --replace-ptyd` answers the question below in advance.
+    engine = await start(process.argv.includes('--replace-ptyd'));
+  } catch (err) {
+    // A terminal daemon of another version still runs agents: the user decides, never us.
+    if (!(err instanceof SwitchyardError && err.code === 'ptyd-version')) throw err;
+    const { response } = await dialog.showMessageBox({
+      type: 'warning',
+      title: 'Another Switchyard’s terminal daemon is running',
+      message: 'Agents started by another version of Switchyard are still running.',
+      detail: err.message,
+      buttons: ['Quit and leave them running', 'Stop them and continue'],
+      defaultId: 0,
+      cancelId: 0,
+    });
+    if (response !== 1) {
+      app.exit(0);
+      return;
+    }
+    engine = await start(true);
+  }
   wireNotifications(engine);
   await createWindow(engine);
   app.on('activate', () => {
