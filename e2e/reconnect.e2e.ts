@@ -23,3 +23,38 @@ test('after the server restarts, the board is the same and the open terminal com
   await expect(rows).toContainText('after-3');
   await screenshot(page, 'reconnected');
 });
+
+test('after the server restarts, every terminal in the grid shows the same rows as before, and takes input again', async ({ page, cockpit }) => {
+  await cockpit.open(page);
+  for (const name of ['Left', 'Right']) {
+    await page.getByRole('button', { name: /New task/ }).click();
+    await page.getByLabel('Title').fill(`Pane ${name}`);
+    await page.getByLabel('Agent').selectOption('custom');
+    // Coloured, numbered lines (more than a screen), then it waits for a line of input.
+    const lines = Array.from({ length: 60 }, (_, i) => `\u001b[3${(i % 6) + 1}m${name}\u001b[0m line ${i}`).join('\n');
+    await page.getByLabel('Command').fill(cockpit.agentCommand([{ print: lines }, { print: `${name} done` }, { ask: '' }, { print: `${name} got {answer}` }, { hang: true }]));
+    await page.getByRole('button', { name: 'Create and start' }).click();
+    await page.getByRole('button', { name: 'Close task (Esc)' }).click();
+  }
+  await page.getByRole('tab', { name: 'Terminals' }).click();
+  const pane = (name: string) => page.locator('.grid-pane', { hasText: `Pane ${name}` }).locator('.xterm-rows');
+  const rowsOf = (name: string) => pane(name).locator(':scope > div').allInnerTexts();
+  const before: Record<string, string[]> = {};
+  for (const name of ['Left', 'Right']) {
+    await expect(pane(name)).toContainText(`${name} done`);
+    before[name] = await rowsOf(name);
+  }
+
+  await cockpit.restartServer();
+  await expect(page.locator('.connection-badge')).toHaveCount(0, { timeout: 20_000 });
+  // The same rows, row for row, replayed from ptyd, then live output resumes in each.
+  for (const name of ['Left', 'Right']) {
+    await expect.poll(() => rowsOf(name), { timeout: 15_000 }).toEqual(before[name]);
+  }
+  for (const name of ['Left', 'Right']) {
+    await page.locator('.grid-pane', { hasText: `Pane ${name}` }).locator('.xterm-screen').click();
+    await page.keyboard.type(`go-${name}\n`);
+    await expect(pane(name)).toContainText(`${name} got go-${name}`);
+  }
+  await screenshot(page, 'reconnected-grid');
+});

@@ -15,7 +15,7 @@ import type { OrphanSession, PlanView } from '../src/shared/contract';
 import type { Project, Task } from '../src/shared/task';
 import type { SessionInfo } from '../src/shared/ptyd-protocol';
 import { EngineProcess } from './chaos/engine-process';
-import { independentMirror, integrityCheck, longAgentOutput, replayedScreen, seededRandom } from './chaos/world';
+import { independentMirror, integrityCheck, longAgentOutput, ptydSnapshot, replayedScreen, seededRandom, type Snapshot } from './chaos/world';
 import { connectPtyd, git, makeRepo, onCleanup, processAlive, runCleanups, scriptedAgent, tempDir } from './helpers';
 
 const ROUNDS = Number(process.env.CHAOS_ROUNDS ?? 50);
@@ -27,7 +27,10 @@ afterAll(runCleanups);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const longAgent = (key: string) => ({ profile: 'custom' as const, command: scriptedAgent([{ print: longAgentOutput(key) }, { hang: true }]) });
+const longAgent = (key: string) => ({
+  profile: 'custom' as const,
+  command: scriptedAgent([{ print: longAgentOutput(key, 1) }, { sleep: 1200 }, { print: longAgentOutput(key, 2) }, { hang: true }]),
+});
 const quickAgent = (key: string) => ({
   profile: 'custom' as const,
   command: scriptedAgent([{ print: `${key} working` }, { sleep: 150 }, { write: { path: `work/${key}.txt`, content: `${key}\n` } }, { commit: `work of ${key}` }, { exit: 0 }]),
@@ -41,6 +44,14 @@ function mergedSomewhere(repo: string, branch: string): boolean {
     .map((b) => b.trim())
     .filter((b) => b && b !== branch);
   return holders.length > 0;
+}
+
+function tipOf(repo: string, branch: string): string | null {
+  try {
+    return git(repo, 'rev-parse', '--verify', '-q', `refs/heads/${branch}`).trim();
+  } catch {
+    return null;
+  }
 }
 
 describe('chaos: the engine killed with SIGKILL at random moments', () => {
@@ -65,6 +76,8 @@ describe('chaos: the engine killed with SIGKILL at random moments', () => {
     /** Long-running agents seen alive, by session: none may die. */
     const mustLive = new Map<string, { pid: number; title: string }>();
     const screensChecked = new Set<string>();
+    /** The last tip seen of each task's branch: a task cleaned up must have it merged somewhere. */
+    const tips = new Map<string, string>();
     let plans = 0;
     let kills = 0;
     const log: string[] = [];
@@ -122,6 +135,13 @@ describe('chaos: the engine killed with SIGKILL at random moments', () => {
       for (const t of tasks) {
         const s = t.sessionId ? sessions.get(t.sessionId) : undefined;
         if (t.worktreePath && !t.cleanedUp && !fs.existsSync(t.worktreePath)) out.push(`${t.title}: its worktree was removed`);
+        if (t.branch && !t.cleanedUp) {
+          const tip = tipOf(repo, t.branch);
+          if (tip) tips.set(t.id, tip);
+        }
+        // Removed with its worktree: only once every commit it had is in another branch.
+        const lastTip = tips.get(t.id);
+        if (t.cleanedUp && lastTip && git(repo, 'branch', '--contains', lastTip).trim() === '') out.push(`${t.title}: cleaned up, but its commits ${lastTip.slice(0, 10)} are on no branch`);
         if (t.title.startsWith('long ')) {
           // Created, but killed before its start was answered: it waits, untouched, to be started.
           if (t.state === 'queued' && !acknowledged.has(t.id)) continue;
@@ -180,7 +200,11 @@ describe('chaos: the engine killed with SIGKILL at random moments', () => {
           if (Date.now() > deadline) throw new Error(`${t.title} never printed its output`);
           await sleep(100);
         }
-        const replay = await replayedScreen(ptyd, t.sessionId!, SCROLLBACK);
+        // What a window attaching through the restarted engine is sent, and ptyd's own snapshot.
+        const viaEngine = await engine.call<{ cols: number; rows: number; data: string }>('test.snapshot', t.sessionId!);
+        const relayed: Snapshot = { cols: viaEngine.cols, rows: viaEngine.rows, payload: Buffer.from(viaEngine.data, 'base64') };
+        const replay = await replayedScreen(relayed, SCROLLBACK);
+        expect(await replayedScreen(await ptydSnapshot(ptyd, t.sessionId!), SCROLLBACK)).toEqual(replay);
         // The fixture names itself first, so it is never taken for a real agent.
         const mirror = await independentMirror(`[scripted-agent fixture] run 1\n${printed}`, 100, 30, SCROLLBACK);
         expect(replay.lines, `${t.title}: replayed screen (seed ${SEED})`).toEqual(mirror.lines);

@@ -64,9 +64,9 @@ describe('chaos: ptyd killed under a live engine', () => {
       }
       const daemonPid = Number(fs.readFileSync(path.join(tasks[2]!.worktreePath!, 'daemon.pid'), 'utf8'));
       const childPid = Number(fs.readFileSync(path.join(tasks[1]!.worktreePath!, 'child.pid'), 'utf8'));
-      expect(processAlive(daemonPid) && processAlive(childPid)).toBe(true);
+      expect(processAlive(daemonPid) && processAlive(childPid), `round ${round}: the daemon and the SIGHUP-proof child run`).toBe(true);
       const sessions = tasks.map((t) => t.sessionId!);
-      expect(sessions.every((s) => taggedPids(s).length > 0)).toBe(true);
+      expect(sessions.every((s) => taggedPids(s).length > 0), `round ${round}: every session has tagged processes`).toBe(true);
 
       process.kill(ptyd.ptydPid, 'SIGKILL');
 
@@ -75,12 +75,15 @@ describe('chaos: ptyd killed under a live engine', () => {
         expect(after.stateReason).toMatch(/session was lost/);
       }
       // Nothing of theirs lingers: not the agent that ignores SIGHUP, its child, or the daemon.
-      await waitFor(() => sessions.every((s) => taggedPids(s).length === 0), `round ${round}: no agent process to linger (${sessions.flatMap(taggedPids).join(', ')})`);
-      expect(processAlive(daemonPid) || processAlive(childPid)).toBe(false);
+      // (A process being killed loses its environment before it is gone: wait for both.)
+      await waitFor(
+        () => sessions.every((s) => taggedPids(s).length === 0) && !processAlive(daemonPid) && !processAlive(childPid),
+        `round ${round}: no agent process to linger (${sessions.flatMap(taggedPids).join(', ')})`,
+      );
       // Their output is kept: each terminal shows what its agent printed, ended.
       for (const t of tasks) {
         const shown = await terminalOf(engine, t.sessionId!);
-        expect(shown.ended).toBe(true);
+        expect(shown.ended, `round ${round}: ${t.title}'s terminal shows it ended`).toBe(true);
         expect(shown.text).toContain(`run ${round}`);
       }
       // And each starts again, in its own worktree, on the new ptyd.

@@ -297,19 +297,26 @@ export class Engine extends EventEmitter<EngineEvents> {
     // No task can start until reconciliation is done, so none can be mistaken for a lost one.
     const sessions = await client.list();
     const held = new Set(sessions.map((s) => s.session));
-    const lost = this.store.openSessionIds().filter((id) => !held.has(id));
+    const lost = this.store.liveSessionIds().filter((id) => !held.has(id));
     this.runner.reconcileSessions(sessions);
     this.ptyd = client;
     await this.sessionBook.reconcile(sessions, lost);
   }
 
+  /** One reconnection at a time: two would start two daemons or handle every exit twice. */
+  private reconnecting = false;
   private async reconnectPtyd(): Promise<void> {
-    if (this.closing || this.ptyd) return;
+    if (this.closing || this.ptyd || this.reconnecting) return;
+    this.reconnecting = true;
+    let retry = false;
     try {
       await this.connectPtyd();
     } catch {
-      setTimeout(() => void this.reconnectPtyd(), 2000);
+      retry = true;
+    } finally {
+      this.reconnecting = false;
     }
+    if (retry) setTimeout(() => void this.reconnectPtyd(), 2000).unref();
   }
 
   // ---- terminals ----
@@ -320,6 +327,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       {
         ptyd: () => this.ptyd,
         isKnownSession: (session) => this.store.isKnownSession(session),
+        isLive: (session) => this.store.liveSessionIds().includes(session),
         savedOutput: (session) => readSessionLogTail(logs, session, SAVED_OUTPUT_REPLAY_BYTES),
         cols: this.options.cols ?? 120,
         rows: this.options.rows ?? 32,

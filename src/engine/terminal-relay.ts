@@ -13,6 +13,8 @@ export type TerminalSink = (msg: TerminalServerMessage, payload?: Uint8Array) =>
 export interface TerminalRelayDeps {
   ptyd: () => PtydClient | null;
   isKnownSession: (session: string) => boolean;
+  /** Whether the store believes the session's process still runs (then it is never shown as ended). */
+  isLive: (session: string) => boolean;
   /** The tail of a session's saved output, or null if none was kept. */
   savedOutput: (session: string) => Uint8Array | null;
   /** The size saved output is drawn at when ptyd cannot say. */
@@ -20,8 +22,14 @@ export interface TerminalRelayDeps {
   rows: number;
 }
 
+/** How long an attach waits for ptyd to be connected again: 30 tries, a second apart. */
+const RECONNECT_ATTEMPTS = 30;
+const RECONNECT_RETRY_MS = 1000;
+
 export class TerminalRelay {
   private readonly subs = new Map<number, { ptydSub: number; client: PtydClient }>();
+  /** Attaches waiting for the daemon to be connected again. */
+  private readonly waiting = new Map<number, NodeJS.Timeout>();
 
   constructor(
     private readonly deps: TerminalRelayDeps,
@@ -30,27 +38,14 @@ export class TerminalRelay {
 
   handle(msg: TerminalClientMessage, payload: Uint8Array): void {
     switch (msg.t) {
-      case 'attach': {
+      case 'attach':
         this.detach(msg.sub);
-        const client = this.deps.ptyd();
         if (!this.deps.isKnownSession(msg.session)) {
           this.sink({ t: 'error', sub: msg.sub, message: 'no such terminal' });
           return;
         }
-        if (!client) {
-          if (!this.replaySaved(msg.sub, msg.session)) this.sink({ t: 'error', sub: msg.sub, message: 'the terminal daemon is not connected' });
-          return;
-        }
-        const uiSub = msg.sub;
-        const session = msg.session;
-        const ptydSub = client.attach(session, (m, p) => {
-          // ptyd does not have it any more: what it printed is still in its log.
-          if (m.t === 'error' && this.replaySaved(uiSub, session)) return;
-          this.sink({ ...m, sub: uiSub }, p);
-        });
-        this.subs.set(uiSub, { ptydSub, client });
+        this.attach(msg.sub, msg.session, 0);
         return;
-      }
       case 'detach':
         this.detach(msg.sub);
         return;
@@ -67,6 +62,29 @@ export class TerminalRelay {
     }
   }
 
+  private attach(uiSub: number, session: string, attempt: number): void {
+    this.waiting.delete(uiSub);
+    const client = this.deps.ptyd();
+    if (!client) {
+      // A session that may still run is not shown as ended: the daemon is reconnecting, and
+      // the attach is tried again for a while before the terminal is told.
+      if (this.deps.isLive(session) && attempt < RECONNECT_ATTEMPTS) {
+        const timer = setTimeout(() => this.attach(uiSub, session, attempt + 1), RECONNECT_RETRY_MS);
+        timer.unref();
+        this.waiting.set(uiSub, timer);
+        return;
+      }
+      if (!this.replaySaved(uiSub, session)) this.sink({ t: 'error', sub: uiSub, message: 'the terminal daemon is not connected' });
+      return;
+    }
+    const ptydSub = client.attach(session, (m, p) => {
+      // ptyd does not have it any more: what it printed is still in its log.
+      if (m.t === 'error' && this.replaySaved(uiSub, session)) return;
+      this.sink({ ...m, sub: uiSub }, p);
+    });
+    this.subs.set(uiSub, { ptydSub, client });
+  }
+
   /** Shows an ended session from its saved output: a snapshot of the log's tail, then its end. */
   private replaySaved(sub: number, session: string): boolean {
     const saved = this.deps.savedOutput(session);
@@ -77,6 +95,8 @@ export class TerminalRelay {
   }
 
   private detach(uiSub: number): void {
+    clearTimeout(this.waiting.get(uiSub));
+    this.waiting.delete(uiSub);
     const s = this.subs.get(uiSub);
     if (!s) return;
     this.subs.delete(uiSub);
@@ -84,6 +104,6 @@ export class TerminalRelay {
   }
 
   close(): void {
-    for (const sub of [...this.subs.keys()]) this.detach(sub);
+    for (const sub of [...this.subs.keys(), ...this.waiting.keys()]) this.detach(sub);
   }
 }

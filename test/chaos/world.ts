@@ -25,15 +25,20 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** The text a long-running agent prints before it waits: colours, wide lines, many rows. */
-export function longAgentOutput(key: string, lines = 120): string {
+/**
+ * The text a long-running agent prints: colours, wide lines, many rows, in two bursts (the
+ * second after a pause, so a kill often falls between them); `part` picks one.
+ */
+export function longAgentOutput(key: string, part: 1 | 2 | 'all' = 'all', lines = 120): string {
+  if (part === 'all') return `${longAgentOutput(key, 1, lines)}\n${longAgentOutput(key, 2, lines)}`;
   const out: string[] = [];
-  for (let i = 0; i < lines; i++) {
+  const [from, to] = part === 1 ? [0, lines / 2] : [lines / 2, lines];
+  for (let i = from; i < to; i++) {
     const colour = 31 + (i % 6);
     const wide = i % 17 === 0 ? ` ${'=·'.repeat(70)}` : '';
     out.push(`\u001b[${colour}m${key}\u001b[0m line ${i} ✓${wide}`);
   }
-  out.push(`${key}: waiting`);
+  if (part === 2) out.push(`${key}: waiting`);
   return out.join('\n');
 }
 
@@ -64,20 +69,31 @@ export async function independentMirror(printed: string, cols: number, rows: num
   return out;
 }
 
-/** What a terminal that attaches now is shown: ptyd's snapshot, replayed into a fresh terminal. */
-export async function replayedScreen(ptyd: PtydClient, session: string, scrollback: number): Promise<{ lines: string[]; cursor: [number, number] }> {
-  const snapshot = await new Promise<{ msg: Extract<TerminalServerMessage, { t: 'snapshot' }>; payload: Uint8Array }>((resolve, reject) => {
-    const sub = ptyd.attach(session, (msg, payload) => {
+/** A snapshot as a window receives it: the screen's size and the serialized bytes. */
+export interface Snapshot {
+  cols: number;
+  rows: number;
+  payload: Uint8Array;
+}
+
+/** ptyd's own snapshot of a session, straight from the daemon. */
+export function ptydSnapshot(ptyd: PtydClient, session: string): Promise<Snapshot> {
+  return new Promise((resolve, reject) => {
+    const sub = ptyd.attach(session, (msg: TerminalServerMessage, payload) => {
       if (msg.t === 'snapshot') {
         ptyd.detach(sub);
-        resolve({ msg, payload });
+        resolve({ cols: msg.cols, rows: msg.rows, payload });
       } else if (msg.t === 'error') {
         ptyd.detach(sub);
         reject(new Error(msg.message));
       }
     });
   });
-  const term = new Terminal({ cols: snapshot.msg.cols, rows: snapshot.msg.rows, scrollback, allowProposedApi: true });
+}
+
+/** What a terminal that attaches is shown: the snapshot, replayed into a fresh terminal. */
+export async function replayedScreen(snapshot: Snapshot, scrollback: number): Promise<{ lines: string[]; cursor: [number, number] }> {
+  const term = new Terminal({ cols: snapshot.cols, rows: snapshot.rows, scrollback, allowProposedApi: true });
   await written(term, snapshot.payload);
   const out = bufferOf(term);
   term.dispose();

@@ -327,7 +327,8 @@ export class MergeFlow {
   noticeMissing(task: Task): boolean {
     if (task.cleanedUp || !task.worktreePath || !task.branch || task.state === 'queued' || task.state === 'blocked') return false;
     const missing = !fs.existsSync(task.worktreePath);
-    if (missing && task.state === 'done') {
+    // The worktrees folder itself gone (an unmounted volume) says nothing about this task.
+    if (missing && task.state === 'done' && fs.existsSync(path.dirname(task.worktreePath))) {
       // Its work is merged: the clean-up after the merge ran (and the engine stopped before
       // recording it), or someone removed the folder by hand. Either way nothing is lost.
       const { store } = this.ctx;

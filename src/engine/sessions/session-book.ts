@@ -31,11 +31,14 @@ export function parseSessionId(session: string): { taskId: string; kind: Session
 
 /** How long a new session may go unrecorded before it counts as an orphan. */
 const RECORDING_GRACE_MS = 10_000;
+/** Sessions per `reap` request (ptyd accepts a bounded list). */
+const REAP_BATCH = 500;
 
 export class SessionBook {
   private orphans: OrphanSession[] = [];
   /** Sessions that were in ptyd when this engine connected: none of them is one it is starting. */
   private readonly settled = new Set<string>();
+  private recheck: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -49,9 +52,14 @@ export class SessionBook {
    */
   async reconcile(sessions: SessionInfo[], lost: string[]): Promise<void> {
     const ptyd = this.ctx.requirePtyd();
-    if (lost.length > 0) {
-      const { killed } = await ptyd.reap(lost).catch(() => ({ killed: 0 }));
-      if (killed > 0) this.note(lost, `stopped ${killed} process(es) left behind when the terminal daemon stopped`);
+    for (let i = 0; i < lost.length; i += REAP_BATCH) {
+      const batch = lost.slice(i, i + REAP_BATCH);
+      try {
+        const { killed } = await ptyd.reap(batch);
+        if (killed > 0) this.note(batch, `the terminal daemon stopped; ${killed} process(es) of this task's sessions that outlived it were stopped`);
+      } catch (err) {
+        this.note(batch, `could not look for processes left behind by the terminal daemon that stopped: ${(err as Error).message}`);
+      }
     }
     for (const s of sessions) {
       if (this.ctx.store.isKnownSession(s.session)) continue;
@@ -77,10 +85,8 @@ export class SessionBook {
   }
 
   private note(sessions: string[], text: string): void {
-    for (const session of sessions) {
-      const task = this.ctx.store.taskBySession(session);
-      if (task) this.ctx.store.addNote(task.id, text);
-    }
+    const tasks = new Set(sessions.map((s) => parseSessionId(s)?.taskId).filter((id): id is string => !!id && this.ctx.store.findTask(id) !== null));
+    for (const taskId of tasks) this.ctx.store.addNote(taskId, text);
   }
 
   /**
@@ -102,7 +108,13 @@ export class SessionBook {
       }
       next.push({ ...(await this.adoption(s)), session: s.session, pid: s.pid, cwd: s.cwd, alive: s.alive, exitCode: s.exitCode, signal: s.signal, startedAt: s.startedAt });
     }
-    if (young) setTimeout(() => void this.refresh().catch(() => {}), RECORDING_GRACE_MS).unref();
+    if (young && !this.recheck) {
+      this.recheck = setTimeout(() => {
+        this.recheck = null;
+        void this.refresh().catch(() => {});
+      }, RECORDING_GRACE_MS);
+      this.recheck.unref();
+    }
     if (JSON.stringify(next) !== JSON.stringify(this.orphans)) {
       this.orphans = next;
       this.ctx.emit({ type: 'orphans', orphans: next });
@@ -160,7 +172,8 @@ export class SessionBook {
       const home = (await this.worktreeOf(s.cwd))!;
       const { store } = this.ctx;
       const project = store.project(how.projectId!);
-      const base = (await currentBranch(project.path)) ?? home.branch;
+      const base = await currentBranch(project.path);
+      if (!base || base === home.branch) throw new SwitchyardError('bad-state', `cannot tell which branch ${home.branch} would merge into: check out the base branch in ${project.path} first`);
       const created = store.atomically(() => {
         const t = store.createTask({
           id: newId(),

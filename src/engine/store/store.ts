@@ -217,10 +217,26 @@ export class Store {
     return r ? toTask(r) : null;
   }
 
-  /** Sessions the store believes are still running: agent runs not ended, terminals not closed. */
+  /** Sessions the store has open (runs not ended, terminals not closed): their saved output stays. */
   openSessionIds(): string[] {
     const rows = this.db
       .prepare('SELECT session_id AS s FROM runs WHERE ended_at IS NULL UNION SELECT session_id AS s FROM terminals WHERE closed_at IS NULL')
+      .all() as { s: string }[];
+    return rows.map((r) => r.s);
+  }
+
+  /**
+   * Sessions the store believes have a process running: agent runs not ended, shells not closed,
+   * verify and reviewer runs not finished. (A verify terminal stays listed after its run ends.)
+   */
+  liveSessionIds(): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT session_id AS s FROM runs WHERE ended_at IS NULL
+         UNION SELECT session_id AS s FROM terminals WHERE closed_at IS NULL AND kind = 'shell'
+         UNION SELECT session_id AS s FROM verify_runs WHERE ended_at IS NULL AND session_id IS NOT NULL
+         UNION SELECT session_id AS s FROM reviewer_runs WHERE ended_at IS NULL AND session_id IS NOT NULL`,
+      )
       .all() as { s: string }[];
     return rows.map((r) => r.s);
   }

@@ -9,14 +9,15 @@ const NEXT: Record<TaskState, readonly TaskState[]> = {
   // running: a fix round sends the agent back; cancelled: stopped during verify.
   verifying: ['review', 'failed', 'interrupted', 'cancelled', 'running'],
   // verifying: a verify asked for by the user.
-  interrupted: ['running', 'review', 'failed', 'cancelled', 'verifying'],
+  // done: its branch was merged outside Switchyard (MergeFlow.reconcileMergedOutside).
+  interrupted: ['running', 'review', 'failed', 'cancelled', 'verifying', 'done'],
   review: ['running', 'merging', 'cancelled', 'done', 'verifying'],
   failed: ['running', 'merging', 'cancelled', 'done', 'verifying'],
   // A merge that does not happen returns the task to where it was.
   merging: ['done', 'review', 'failed', 'cancelled'],
   done: [],
   // A stopped task's work stays reviewable and mergeable (engine.merge allows it).
-  cancelled: ['running', 'merging', 'verifying'],
+  cancelled: ['running', 'merging', 'verifying', 'done'],
 };
 
 export function canTransition(from: TaskState, to: TaskState): boolean {

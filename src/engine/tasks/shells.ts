@@ -34,6 +34,7 @@ export class ShellTerminals {
       env: { ...env, TERM: 'xterm-256color', COLORTERM: 'truecolor', SWITCHYARD_TASK_ID: task.id, SWITCHYARD_WORKTREE: task.worktreePath },
       cols: this.ctx.options.cols ?? 120,
       rows: this.ctx.options.rows ?? 32,
+      scrollback: this.ctx.settings().scrollback,
     });
     this.ctx.store.addTerminal({ sessionId: session, taskId, kind: 'shell', title: command?.title ?? `Shell ${count}` });
     const info = this.list(taskId).find((t) => t.sessionId === session)!;
