@@ -157,14 +157,21 @@ describe('the store against git at start', () => {
     const deleted = await first.createTask({ projectId: project.id, title: 'Worktree deleted', prompt: '', agent: { profile: 'custom', command: scriptedAgent([{ write: { path: 'other.txt', content: 'x\n' } }, { commit: 'other' }, { exit: 0 }]) }, startNow: true });
     const untouched = await first.createTask({ projectId: project.id, title: 'No commits', prompt: '', agent: { profile: 'custom', command: scriptedAgent([{ exit: 0 }]) }, startNow: true });
     for (const t of [merged, deleted, untouched]) await waitForState(first, t.id, 'review');
+    // One the user stopped after it had committed: cancelled, and then merged by hand.
+    const stopped = await first.createTask({ projectId: project.id, title: 'Stopped, then merged', prompt: '', agent: { profile: 'custom', command: scriptedAgent([{ write: { path: 'stopped.txt', content: 's\n' } }, { commit: 'stopped work' }, { print: 'committed' }, { hang: true }]) }, startNow: true });
+    await waitFor(() => git(repo, 'log', '--oneline', stopped.branch!).includes('stopped work'), 'the commit');
+    await first.stopTask(stopped.id);
+    await waitForState(first, stopped.id, 'cancelled');
     await first.close();
 
     git(repo, 'merge', '-q', '--no-ff', '-m', 'merged on the command line', merged.branch!);
+    git(repo, 'merge', '-q', '--no-ff', '-m', 'stopped work merged by hand', stopped.branch!);
     fs.rmSync(deleted.worktreePath!, { recursive: true, force: true });
 
     const second = await startEngine({ dataDir });
     const m = await waitForState(second, merged.id, 'done');
     expect(m.stateReason).toBe(`its branch ${merged.branch} was merged into main outside Switchyard`);
+    expect((await waitForState(second, stopped.id, 'done')).stateReason).toMatch(/merged into main outside Switchyard/);
     expect(second.store.task(deleted.id)).toMatchObject({ state: 'review', flags: expect.objectContaining({ worktreeMissing: true }) });
     // A branch with no commits of its own is "in" main trivially; it is not taken for merged.
     await second.maintain();
