@@ -135,22 +135,25 @@ describe('a current ptyd greeted with another version', () => {
     const exitedSpec = sessionSpec(work, ['true']);
     await client.spawn(exitedSpec);
     await waitFor(async () => (await client.list()).some((s) => s.session === exitedSpec.session && !s.alive), 'the short one to exit');
-    expect(await answersHello(paths.socketPath, PTYD_PROTOCOL_VERSION + 1)).toEqual({
+    const secret = fs.readFileSync(path.join(path.dirname(paths.socketPath), 'ptyd.secret'), 'utf8').trim();
+    expect(await answersHello(paths.socketPath, PTYD_PROTOCOL_VERSION + 1, secret)).toEqual({
       op: 'hello',
       version: PTYD_PROTOCOL_VERSION,
       pid: client.ptydPid,
       refused: 'protocol',
       liveSessions: 1,
     });
+    // Without the secret, it says only that it speaks another version.
+    expect(await answersHello(paths.socketPath, PTYD_PROTOCOL_VERSION + 1)).toEqual({ op: 'hello', version: PTYD_PROTOCOL_VERSION, pid: client.ptydPid, refused: 'protocol' });
   });
 });
 
-/** Greets the daemon on `socketPath` with `version` and returns its hello. */
-function answersHello(socketPath: string, version = PTYD_PROTOCOL_VERSION): Promise<unknown> {
+/** Greets the daemon on `socketPath` with `version` (and `secret`) and returns its hello. */
+function answersHello(socketPath: string, version = PTYD_PROTOCOL_VERSION, secret?: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const sock = net.createConnection(socketPath);
     const reader = new StreamFrameReader();
-    sock.on('connect', () => sock.write(encodeStreamFrame({ op: 'hello', version })));
+    sock.on('connect', () => sock.write(encodeStreamFrame({ op: 'hello', version, ...(secret ? { secret } : {}) })));
     sock.on('data', (chunk) => {
       const [frame] = reader.push(chunk);
       if (!frame) return;

@@ -281,14 +281,16 @@ class ClientConnection {
 
   private onFrame(header: PtydClientHeader, payload: Uint8Array): void {
     if (!this.greeted) {
+      // The socket's mode keeps other users out; the secret keeps out whatever reaches the socket without reading the run folder.
+      const authentic = header.op === 'hello' && secretsEqual(header.secret, this.server.secret);
       if (header.op !== 'hello' || header.version !== PTYD_PROTOCOL_VERSION) {
-        // Enough for the other side to decide whether this daemon can be replaced without losing agents.
-        this.send({ op: 'hello', version: PTYD_PROTOCOL_VERSION, pid: process.pid, refused: 'protocol', liveSessions: this.server.liveSessions });
+        // Enough for an engine of another version to decide whether this daemon can be replaced
+        // without losing agents; how many there are is told only to one that has the secret.
+        this.send({ op: 'hello', version: PTYD_PROTOCOL_VERSION, pid: process.pid, refused: 'protocol', ...(authentic ? { liveSessions: this.server.liveSessions } : {}) });
         this.socket.end();
         return;
       }
-      // The socket's mode keeps other users out; the secret keeps out whatever reaches the socket without reading the run folder.
-      if (!secretsEqual(header.secret, this.server.secret)) {
+      if (!authentic) {
         this.send({ op: 'hello', version: PTYD_PROTOCOL_VERSION, pid: process.pid, refused: 'a wrong or missing secret (ptyd.secret)' });
         this.socket.end();
         return;
