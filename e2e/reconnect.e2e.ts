@@ -39,17 +39,21 @@ test('after the server restarts, every terminal in the grid shows the same rows 
   await page.getByRole('tab', { name: 'Terminals' }).click();
   const pane = (name: string) => page.locator('.grid-pane', { hasText: `Pane ${name}` }).locator('.xterm-rows');
   const rowsOf = (name: string) => pane(name).locator(':scope > div').allInnerTexts();
-  const before: Record<string, string[]> = {};
+  const host = (name: string) => page.locator('.grid-pane', { hasText: `Pane ${name}` }).locator('.terminal-host');
+  const snapshots = async (name: string) => Number((await host(name).getAttribute('data-snapshots')) ?? 0);
+  const before: Record<string, { rows: string[]; snapshots: number }> = {};
   for (const name of ['Left', 'Right']) {
     await expect(pane(name)).toContainText(`${name} done`);
-    before[name] = await rowsOf(name);
+    before[name] = { rows: await rowsOf(name), snapshots: await snapshots(name) };
   }
 
   await cockpit.restartServer();
   await expect(page.locator('.connection-badge')).toHaveCount(0, { timeout: 20_000 });
-  // The same rows, row for row, replayed from ptyd, then live output resumes in each.
+  // Each terminal is sent its screen again by the new server, and shows the same rows, row for row.
   for (const name of ['Left', 'Right']) {
-    await expect.poll(() => rowsOf(name), { timeout: 15_000 }).toEqual(before[name]);
+    await expect.poll(() => snapshots(name), { timeout: 15_000 }).toBeGreaterThan(before[name]!.snapshots);
+    await expect(host(name)).not.toHaveAttribute('data-replaying', 'true');
+    await expect.poll(() => rowsOf(name), { timeout: 15_000 }).toEqual(before[name]!.rows);
   }
   for (const name of ['Left', 'Right']) {
     await page.locator('.grid-pane', { hasText: `Pane ${name}` }).locator('.xterm-screen').click();

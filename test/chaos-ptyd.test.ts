@@ -62,9 +62,13 @@ describe('chaos: ptyd killed under a live engine', () => {
       for (const t of tasks) {
         await waitFor(async () => (await ptyd.transcript(t.sessionId!)).lines.some((l) => l.endsWith(`run ${round}`)), `${t.title} to print run ${round}`);
       }
-      const daemonPid = Number(fs.readFileSync(path.join(tasks[2]!.worktreePath!, 'daemon.pid'), 'utf8'));
-      const childPid = Number(fs.readFileSync(path.join(tasks[1]!.worktreePath!, 'child.pid'), 'utf8'));
-      expect(processAlive(daemonPid) && processAlive(childPid), `round ${round}: the daemon and the SIGHUP-proof child run`).toBe(true);
+      // The daemon writes its own pid once it has forked away: wait for this run's, alive.
+      const livePid = (file: string) => () => {
+        const pid = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8')) : 0;
+        return pid > 0 && processAlive(pid) ? pid : null;
+      };
+      const daemonPid = await waitFor(livePid(path.join(tasks[2]!.worktreePath!, 'daemon.pid')), `round ${round}: the daemon to run`);
+      const childPid = await waitFor(livePid(path.join(tasks[1]!.worktreePath!, 'child.pid')), `round ${round}: the SIGHUP-proof child to run`);
       const sessions = tasks.map((t) => t.sessionId!);
       expect(sessions.every((s) => taggedPids(s).length > 0), `round ${round}: every session has tagged processes`).toBe(true);
 

@@ -5,6 +5,7 @@ import type { OrphanSession } from '../src/shared/contract';
 import type { Task } from '../src/shared/task';
 import type { TerminalServerMessage } from '../src/shared/terminal';
 import { pruneSessionLogs } from '../src/engine/sessions/log-retention';
+import { slugify } from '../src/engine/git/worktrees';
 import { callApi, connectPtyd, git, makeRepo, processAlive, runCleanups, scriptedAgent, startEngine, tempDir, waitFor, waitForState } from './helpers';
 
 afterEach(runCleanups);
@@ -123,7 +124,14 @@ describe('sessions that outlived their records', () => {
     const ptyd = await connectPtyd(engine.dataDir);
     const agentPid = (await ptyd.list())[0]!.pid;
     await waitFor(async () => (await ptyd.transcript(task.sessionId!)).lines.some((l) => l.includes('ignoring hangups')), 'the agent to ignore hangups');
+    // A window watching it when ptyd dies is told, without attaching again: it is sent the saved output and the end.
+    const watching: TerminalServerMessage[] = [];
+    const open = engine.openTerminalChannel((msg) => watching.push(msg));
+    open.handle({ t: 'attach', sub: 7, session: task.sessionId! }, new Uint8Array());
+    await waitFor(() => watching.some((m) => m.t === 'snapshot'), 'the live snapshot');
     process.kill(ptyd.ptydPid, 'SIGKILL');
+    await waitFor(() => watching.filter((m) => m.t === 'snapshot').length === 2 && watching.at(-1)?.t === 'exit', 'the open terminal to be shown the end');
+    open.close();
 
     const after = await waitForState(engine, task.id, 'interrupted');
     expect(after.stateReason).toMatch(/session was lost/);
@@ -187,5 +195,34 @@ describe('saved session output', () => {
     for (const name of ['kept-1.log', 'stale-1.log', 'stale-1.log.1', 'not a log.txt']) fs.utimesSync(path.join(dir, name), old, old);
     expect(pruneSessionLogs(dir, new Set(['kept-1']))).toEqual(['stale-1']);
     expect(fs.readdirSync(dir).sort()).toEqual(['fresh-1.log', 'kept-1.log', 'not a log.txt']);
+  });
+});
+
+describe('a start the engine did not live to record', () => {
+  it('takes up the worktree git finished, and makes again one git left half made', async () => {
+    const repo = makeRepo();
+    const engine = await startEngine();
+    const project = await engine.openProject(repo);
+    const agent = { profile: 'custom' as const, command: scriptedAgent([{ print: 'started' }, { hang: true }]) };
+    const finished = await engine.createTask({ projectId: project.id, title: 'Finished checkout', prompt: '', agent, startNow: false });
+    const half = await engine.createTask({ projectId: project.id, title: 'Half made', prompt: '', agent, startNow: false });
+    const names = (t: Task) => ({ branch: `sy/${slugify(t.title)}-${t.id.slice(0, 6)}`, dir: path.join(tempDir('sy-left-'), 'wt') });
+
+    // What a kill right after `git worktree add` leaves: the branch, checked out, unrecorded.
+    const a = names(finished);
+    git(repo, 'worktree', 'add', '-q', '-b', a.branch, a.dir, 'main');
+    const started = await engine.startTask(finished.id);
+    expect(started).toMatchObject({ state: 'running', branch: a.branch, worktreePath: a.dir });
+    expect(engine.store.events(finished.id).some((e) => /took up the worktree/.test(e.reason))).toBe(true);
+
+    // What a kill inside `git worktree add` leaves: a checkout still locked "initializing".
+    const b = names(half);
+    git(repo, 'worktree', 'add', '-q', '-b', b.branch, b.dir, 'main');
+    git(repo, 'worktree', 'lock', '--reason', 'initializing', b.dir);
+    const restarted = await engine.startTask(half.id);
+    expect(restarted).toMatchObject({ state: 'running', branch: b.branch });
+    expect(restarted.worktreePath).not.toBe(b.dir);
+    expect(git(repo, 'worktree', 'list', '--porcelain')).not.toContain(b.dir);
+    expect(fs.existsSync(path.join(restarted.worktreePath!, 'README.md'))).toBe(true);
   });
 });

@@ -249,7 +249,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     try {
       // Agents that outlived the last engine may report at once: listen before anything else.
       await engine.supervision.start();
-      await engine.connectPtyd();
+      await engine.connectGuarded();
       // The store against git: merges cut short, worktrees deleted, and (in the background, as
       // it asks git about every finished task) branches merged elsewhere.
       await engine.mergeFlow.reconcileMerging();
@@ -281,8 +281,20 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   // ---- ptyd connection ----
 
+  /** Connects to ptyd (starting one if needed) and reconciles; throws if it cannot. */
   private async connectPtyd(): Promise<void> {
     const client = await connectOrStartPtyd(ptydPaths(this.options.dataDir), this.options.ptydLaunch, { replaceOlder: this.options.replacePtyd === true });
+    try {
+      await this.takeConnection(client);
+    } catch (err) {
+      if (this.ptyd === client) this.ptyd = null;
+      client.close();
+      throw err;
+    }
+    if (this.closing) client.close();
+  }
+
+  private async takeConnection(client: PtydClient): Promise<void> {
     client.on('exit', (session, exitCode, signal) => {
       // A setup, teardown, verify or reviewer run being waited for; else a shell; else an agent.
       if (this.repoSetup.onExit(session, exitCode, signal)) return;
@@ -292,31 +304,46 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     client.on('close', () => {
       if (this.ptyd === client) this.ptyd = null;
-      if (!this.closing) setTimeout(() => void this.reconnectPtyd(), 300);
+      if (!this.closing) setTimeout(() => void this.reconnectPtyd(), 300).unref();
     });
     // No task can start until reconciliation is done, so none can be mistaken for a lost one.
     const sessions = await client.list();
     const held = new Set(sessions.map((s) => s.session));
     const lost = this.store.liveSessionIds().filter((id) => !held.has(id));
     this.runner.reconcileSessions(sessions);
+    this.shells.forgetLost(lost);
     this.ptyd = client;
     await this.sessionBook.reconcile(sessions, lost);
   }
 
-  /** One reconnection at a time: two would start two daemons or handle every exit twice. */
-  private reconnecting = false;
-  private async reconnectPtyd(): Promise<void> {
-    if (this.closing || this.ptyd || this.reconnecting) return;
-    this.reconnecting = true;
-    let retry = false;
+  /**
+   * One connection attempt at a time: two would start two daemons or handle every exit twice.
+   * A close while one is under way is remembered, and tried again once it ends.
+   */
+  private connecting = false;
+  private connectAgain = false;
+  private async connectGuarded(): Promise<void> {
+    this.connecting = true;
+    this.connectAgain = false;
     try {
       await this.connectPtyd();
-    } catch {
-      retry = true;
     } finally {
-      this.reconnecting = false;
+      this.connecting = false;
     }
-    if (retry) setTimeout(() => void this.reconnectPtyd(), 2000).unref();
+    if (!this.closing && (this.connectAgain || !this.ptyd)) setTimeout(() => void this.reconnectPtyd(), 300).unref();
+  }
+
+  private async reconnectPtyd(): Promise<void> {
+    if (this.closing || this.ptyd) return;
+    if (this.connecting) {
+      this.connectAgain = true;
+      return;
+    }
+    try {
+      await this.connectGuarded();
+    } catch {
+      if (!this.closing) setTimeout(() => void this.reconnectPtyd(), 2000).unref();
+    }
   }
 
   // ---- terminals ----
@@ -327,7 +354,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       {
         ptyd: () => this.ptyd,
         isKnownSession: (session) => this.store.isKnownSession(session),
-        isLive: (session) => this.store.liveSessionIds().includes(session),
+        isLive: (session) => this.store.isLiveSession(session),
         savedOutput: (session) => readSessionLogTail(logs, session, SAVED_OUTPUT_REPLAY_BYTES),
         cols: this.options.cols ?? 120,
         rows: this.options.rows ?? 32,

@@ -27,7 +27,9 @@ const RECONNECT_ATTEMPTS = 30;
 const RECONNECT_RETRY_MS = 1000;
 
 export class TerminalRelay {
-  private readonly subs = new Map<number, { ptydSub: number; client: PtydClient }>();
+  private readonly subs = new Map<number, { ptydSub: number; client: PtydClient; session: string }>();
+  /** Connections whose end this relay listens for, with the listener to remove. */
+  private readonly watched = new Map<PtydClient, () => void>();
   /** Attaches waiting for the daemon to be connected again. */
   private readonly waiting = new Map<number, NodeJS.Timeout>();
 
@@ -77,12 +79,31 @@ export class TerminalRelay {
       if (!this.replaySaved(uiSub, session)) this.sink({ t: 'error', sub: uiSub, message: 'the terminal daemon is not connected' });
       return;
     }
+    this.watch(client);
     const ptydSub = client.attach(session, (m, p) => {
       // ptyd does not have it any more: what it printed is still in its log.
       if (m.t === 'error' && this.replaySaved(uiSub, session)) return;
       this.sink({ ...m, sub: uiSub }, p);
     });
-    this.subs.set(uiSub, { ptydSub, client });
+    this.subs.set(uiSub, { ptydSub, client, session });
+  }
+
+  /**
+   * When the connection to ptyd ends, every terminal on it attaches again once there is a new
+   * one: a fresh snapshot if its session lives on, its saved output if it died with ptyd.
+   */
+  private watch(client: PtydClient): void {
+    if (this.watched.has(client)) return;
+    const onClose = (): void => {
+      this.watched.delete(client);
+      for (const [uiSub, s] of [...this.subs]) {
+        if (s.client !== client) continue;
+        this.subs.delete(uiSub);
+        this.attach(uiSub, s.session, 0);
+      }
+    };
+    client.once('close', onClose);
+    this.watched.set(client, () => client.off('close', onClose));
   }
 
   /** Shows an ended session from its saved output: a snapshot of the log's tail, then its end. */
@@ -105,5 +126,7 @@ export class TerminalRelay {
 
   close(): void {
     for (const sub of [...this.subs.keys(), ...this.waiting.keys()]) this.detach(sub);
+    for (const unwatch of this.watched.values()) unwatch();
+    this.watched.clear();
   }
 }

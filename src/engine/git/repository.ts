@@ -76,20 +76,32 @@ export async function isValidBranchName(cwd: string, name: string): Promise<bool
   return r.code === 0;
 }
 
-/** Every checkout (main and linked worktrees) and the branch it has, from `git worktree list`. */
-export async function listCheckouts(cwd: string): Promise<{ path: string; branch: string | null; bare: boolean }[]> {
+/** Every checkout (main and linked worktrees), its branch, and whether git marks it locked or prunable. */
+export interface Checkout {
+  path: string;
+  branch: string | null;
+  bare: boolean;
+  /** Locked: by the user, or by a `git worktree add` that never finished ("initializing"). */
+  locked: boolean;
+  /** Its folder is gone; `git worktree prune` would drop it. */
+  prunable: boolean;
+}
+
+export async function listCheckouts(cwd: string): Promise<Checkout[]> {
   const out = await git(['worktree', 'list', '--porcelain', '-z'], { cwd });
-  const result: { path: string; branch: string | null; bare: boolean }[] = [];
-  let cur: { path: string; branch: string | null; bare: boolean } | null = null;
+  const result: Checkout[] = [];
+  let cur: Checkout | null = null;
   for (const field of out.stdout.split('\0')) {
     if (field === '') {
       if (cur) result.push(cur);
       cur = null;
       continue;
     }
-    if (field.startsWith('worktree ')) cur = { path: field.slice('worktree '.length), branch: null, bare: false };
+    if (field.startsWith('worktree ')) cur = { path: field.slice('worktree '.length), branch: null, bare: false, locked: false, prunable: false };
     else if (cur && field.startsWith('branch refs/heads/')) cur.branch = field.slice('branch refs/heads/'.length);
     else if (cur && field === 'bare') cur.bare = true;
+    else if (cur && (field === 'locked' || field.startsWith('locked '))) cur.locked = true;
+    else if (cur && (field === 'prunable' || field.startsWith('prunable '))) cur.prunable = true;
   }
   if (cur) result.push(cur);
   return result;

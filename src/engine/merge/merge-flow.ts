@@ -326,9 +326,11 @@ export class MergeFlow {
   /** Marks a task whose worktree folder was deleted outside Switchyard; returns whether it is missing. */
   noticeMissing(task: Task): boolean {
     if (task.cleanedUp || !task.worktreePath || !task.branch || task.state === 'queued' || task.state === 'blocked') return false;
+    // The worktrees folder itself gone (an unmounted volume) says nothing about this task: it is
+    // neither marked nor pruned, or git would forget every worktree on that volume.
+    if (!fs.existsSync(path.dirname(task.worktreePath))) return false;
     const missing = !fs.existsSync(task.worktreePath);
-    // The worktrees folder itself gone (an unmounted volume) says nothing about this task.
-    if (missing && task.state === 'done' && fs.existsSync(path.dirname(task.worktreePath))) {
+    if (missing && task.state === 'done') {
       // Its work is merged: the clean-up after the merge ran (and the engine stopped before
       // recording it), or someone removed the folder by hand. Either way nothing is lost.
       const { store } = this.ctx;

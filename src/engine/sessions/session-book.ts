@@ -67,7 +67,7 @@ export class SessionBook {
       const task = owner ? this.ctx.store.findTask(owner.taskId) : null;
       if (!owner || !task) continue;
       if (owner.kind === 'agent' && this.canRebind(task, s)) {
-        this.runner.rebind(task.id, s);
+        await this.rebindLocked(task.id, s.session);
         continue;
       }
       if (owner.kind !== 'agent' && owner.kind !== 'shell') {
@@ -78,6 +78,16 @@ export class SessionBook {
     }
     for (const s of sessions) this.settled.add(s.session);
     await this.refresh();
+  }
+
+  /** Under the task's lock, with the session as ptyd has it now (it may have exited meanwhile). */
+  private rebindLocked(taskId: string, session: string): Promise<Task | null> {
+    return this.ctx.locks.run(taskId, async () => {
+      const now = (await this.ctx.requirePtyd().list()).find((x) => x.session === session);
+      const task = this.ctx.store.task(taskId);
+      if (!now || this.ctx.store.isKnownSession(session) || !this.canRebind(task, now)) return null;
+      return this.runner.rebind(taskId, now);
+    });
   }
 
   private canRebind(task: Task, s: SessionInfo): boolean {
@@ -161,43 +171,54 @@ export class SessionBook {
     return null;
   }
 
-  async adopt(session: string): Promise<Task> {
-    const orphan = (await this.refresh()).find((o) => o.session === session);
-    const s = (await this.ctx.requirePtyd().list()).find((x) => x.session === session);
-    if (!orphan || !s) throw new SwitchyardError('not-found', `no orphan session ${session}`);
-    if (!orphan.adoptable) throw new SwitchyardError('bad-state', `session ${session} cannot be adopted: ${orphan.why}`);
-    const how = orphan;
-    let taskId = how.taskId;
-    if (!taskId) {
-      const home = (await this.worktreeOf(s.cwd))!;
-      const { store } = this.ctx;
-      const project = store.project(how.projectId!);
-      const base = await currentBranch(project.path);
-      if (!base || base === home.branch) throw new SwitchyardError('bad-state', `cannot tell which branch ${home.branch} would merge into: check out the base branch in ${project.path} first`);
-      const created = store.atomically(() => {
-        const t = store.createTask({
-          id: newId(),
-          projectId: project.id,
-          title: `Adopted session ${session}`,
-          prompt: '',
-          baseBranch: base,
-          agent: this.ctx.settings().defaultAgent ?? { profile: 'shell' },
-        });
-        store.addNote(t.id, `adopted session ${session} (pid ${s.pid}), found running in ${s.cwd} with no task; its command was not recorded`);
-        return store.patchTask(t.id, { branch: home.branch, worktreePath: s.cwd });
-      });
-      taskId = this.ctx.taskChanged(created).id;
-    }
-    const task = await this.ctx.locks.run(taskId, async () => this.runner.rebind(taskId!, s));
-    await this.refresh();
-    return task;
+  /** Adopt and kill of one session, one at a time: a double click must not make two tasks. */
+  private orphanOp<T>(session: string, fn: () => Promise<T>): Promise<T> {
+    return this.ctx.locks.run(`orphan:${session}`, fn);
   }
 
-  async kill(session: string): Promise<null> {
-    if (!(await this.refresh()).some((o) => o.session === session)) throw new SwitchyardError('not-found', `no orphan session ${session}; a task's session is stopped with the task`);
-    await this.ctx.requirePtyd().dispose(session);
-    await this.refresh();
-    return null;
+  adopt(session: string): Promise<Task> {
+    return this.orphanOp(session, async () => {
+      const orphan = (await this.refresh()).find((o) => o.session === session);
+      if (!orphan) throw new SwitchyardError('not-found', `no orphan session ${session}`);
+      if (!orphan.adoptable) throw new SwitchyardError('bad-state', `session ${session} cannot be adopted: ${orphan.why}`);
+      const taskId = orphan.taskId ?? (await this.taskForWorktree(session, orphan));
+      const task = await this.rebindLocked(taskId, session);
+      if (!task) throw new SwitchyardError('bad-state', `session ${session} changed while it was being adopted; look again`);
+      await this.refresh();
+      return task;
+    });
+  }
+
+  /** A new task for the worktree an orphan runs in, on the branch checked out there. */
+  private async taskForWorktree(session: string, orphan: OrphanSession): Promise<string> {
+    const home = await this.worktreeOf(orphan.cwd);
+    if (!home || home.taskId || !orphan.projectId) throw new SwitchyardError('bad-state', `session ${session} cannot be adopted any more: its folder has another owner now`);
+    const { store } = this.ctx;
+    const project = store.project(orphan.projectId);
+    const base = await currentBranch(project.path);
+    if (!base || base === home.branch) throw new SwitchyardError('bad-state', `cannot tell which branch ${home.branch} would merge into: check out the base branch in ${project.path} first`);
+    const created = store.atomically(() => {
+      const t = store.createTask({
+        id: newId(),
+        projectId: project.id,
+        title: `Adopted session ${session}`,
+        prompt: '',
+        baseBranch: base,
+        agent: this.ctx.settings().defaultAgent ?? { profile: 'shell' },
+      });
+      store.addNote(t.id, `adopted session ${session} (pid ${orphan.pid}), found running in ${orphan.cwd} with no task; its command was not recorded`);
+      return store.patchTask(t.id, { branch: home.branch, worktreePath: orphan.cwd });
+    });
+    return this.ctx.taskChanged(created).id;
+  }
+
+  kill(session: string): Promise<null> {
+    return this.orphanOp(session, async () => {
+      if (!(await this.refresh()).some((o) => o.session === session)) throw new SwitchyardError('not-found', `no orphan session ${session}; a task's session is stopped with the task`);
+      await this.ctx.requirePtyd().dispose(session);
+      await this.refresh();
+      return null;
+    });
   }
 
   /** A session ended: if it was an orphan, the list changes. */

@@ -130,6 +130,19 @@ export interface NewTask {
   reason?: string;
 }
 
+/**
+ * Sessions that may have a process running: agent runs not ended, shells not closed, verify and
+ * reviewer runs not finished, and setup or teardown runs of the last day (their terminals stay
+ * listed after they end, so only recent ones are worth looking for).
+ */
+const LIVE_SESSIONS = `
+  SELECT session_id AS s FROM runs WHERE ended_at IS NULL
+  UNION SELECT session_id AS s FROM terminals WHERE closed_at IS NULL AND kind = 'shell'
+  UNION SELECT session_id AS s FROM terminals WHERE closed_at IS NULL AND kind = 'setup' AND created_at > @since
+  UNION SELECT session_id AS s FROM verify_runs WHERE ended_at IS NULL AND session_id IS NOT NULL
+  UNION SELECT session_id AS s FROM reviewer_runs WHERE ended_at IS NULL AND session_id IS NOT NULL`;
+const HELPER_RUN_HORIZON_MS = 24 * 3600_000;
+
 export class Store {
   readonly db: Db;
 
@@ -225,20 +238,14 @@ export class Store {
     return rows.map((r) => r.s);
   }
 
-  /**
-   * Sessions the store believes have a process running: agent runs not ended, shells not closed,
-   * verify and reviewer runs not finished. (A verify terminal stays listed after its run ends.)
-   */
-  liveSessionIds(): string[] {
-    const rows = this.db
-      .prepare(
-        `SELECT session_id AS s FROM runs WHERE ended_at IS NULL
-         UNION SELECT session_id AS s FROM terminals WHERE closed_at IS NULL AND kind = 'shell'
-         UNION SELECT session_id AS s FROM verify_runs WHERE ended_at IS NULL AND session_id IS NOT NULL
-         UNION SELECT session_id AS s FROM reviewer_runs WHERE ended_at IS NULL AND session_id IS NOT NULL`,
-      )
-      .all() as { s: string }[];
+  /** Sessions the store believes may have a process running (LIVE_SESSIONS). */
+  liveSessionIds(now = Date.now()): string[] {
+    const rows = this.db.prepare(`SELECT s FROM (${LIVE_SESSIONS})`).all({ since: now - HELPER_RUN_HORIZON_MS }) as { s: string }[];
     return rows.map((r) => r.s);
+  }
+
+  isLiveSession(sessionId: string, now = Date.now()): boolean {
+    return this.db.prepare(`SELECT 1 AS one FROM (${LIVE_SESSIONS}) WHERE s = @session`).get({ since: now - HELPER_RUN_HORIZON_MS, session: sessionId }) !== undefined;
   }
 
   /** Whether a ptyd session was started by this engine for one of its tasks (agent or shell). */

@@ -136,19 +136,18 @@ export class TaskRunner {
       if (isInside(project.path, worktreePath)) {
         throw new SwitchyardError('invalid-input', `the worktrees folder ${worktreesDir} is inside the repository; choose one outside it in settings`);
       }
-      // Both names carry the task's id: a checkout of them is this task's own, made by a start
-      // that the engine did not live to record. It is taken up, never made twice.
-      const leftover = (await listCheckouts(project.path)).some((c) => c.branch === branch && samePath(c.path, worktreePath));
+      // The branch name carries the task's id: a checkout of it is this task's own, made by a
+      // start the engine did not live to record. A finished one is taken up, never made twice.
+      const leftover = await takeUpLeftover(project.path, branch, task.baseBranch);
       if (leftover) {
-        this.ctx.store.addNote(task.id, `took up the worktree ${worktreePath} made by a start the engine did not finish`);
+        this.ctx.store.addNote(task.id, `took up the worktree ${leftover} made by a start the engine did not finish`);
       } else {
         if (this.ctx.settings().fetchBeforeBranching) {
           this.ctx.store.addNote(task.id, await fastForwardBaseFromRemote(project.path, task.baseBranch));
         }
-        await dropEmptyLeftoverBranch(project.path, branch, task.baseBranch);
         await createWorktree({ repo: project.path, branch, baseBranch: task.baseBranch, worktreePath });
       }
-      task = store.patchTask(task.id, { branch, worktreePath });
+      task = store.patchTask(task.id, { branch, worktreePath: leftover ?? worktreePath });
     } else if (!fs.existsSync(task.worktreePath)) {
       throw new SwitchyardError('bad-state', `the task’s worktree ${task.worktreePath} is missing`);
     }
@@ -330,23 +329,24 @@ function describeAgent(task: Task): string {
   return isCustomAgent(task.agent) ? `the custom agent "${task.agent.command}"` : task.agent.profile === 'shell' ? 'a login shell' : `the ${task.agent.profile} agent`;
 }
 
-function samePath(a: string, b: string): boolean {
-  if (a === b) return true;
-  try {
-    return fs.realpathSync(a) === fs.realpathSync(b);
-  } catch {
-    return false;
-  }
-}
-
 /**
- * A start cut short inside `git worktree add` can leave the task's branch without its
- * checkout. Holding nothing the base lacks, it is removed so the start can make it again;
- * a branch with work of its own is left alone (and the start then says it exists).
+ * What a start cut short left of this task's branch, made usable again. A checkout git finished
+ * (not locked "initializing", its folder there) is taken up: its path is returned. One git never
+ * finished, or a branch with no checkout, holds nothing the base lacks: it is removed, so the
+ * start makes it afresh. A branch with work of its own is left alone (the start then says so).
  */
-async function dropEmptyLeftoverBranch(repo: string, branch: string, baseBranch: string): Promise<void> {
+async function takeUpLeftover(repo: string, branch: string, baseBranch: string): Promise<string | null> {
   const ref = `refs/heads/${branch}`;
-  if ((await git(['rev-parse', '--verify', '-q', ref], { cwd: repo, okCodes: [1] })).code !== 0) return;
-  const contained = await git(['merge-base', '--is-ancestor', ref, `refs/heads/${baseBranch}`], { cwd: repo, okCodes: [1, 128] });
-  if (contained.code === 0) await git(['branch', '-D', '--', branch], { cwd: repo });
+  if ((await git(['rev-parse', '--verify', '-q', ref], { cwd: repo, okCodes: [1] })).code !== 0) return null;
+  const checkout = (await listCheckouts(repo)).find((c) => c.branch === branch);
+  if (checkout && !checkout.locked && !checkout.prunable && fs.existsSync(checkout.path)) return checkout.path;
+  const empty = (await git(['merge-base', '--is-ancestor', ref, `refs/heads/${baseBranch}`], { cwd: repo, okCodes: [1, 128] })).code === 0;
+  if (!empty) return null;
+  if (checkout) {
+    await git(['worktree', 'unlock', '--', checkout.path], { cwd: repo, okCodes: [128] });
+    await git(['worktree', 'remove', '--force', '--force', '--', checkout.path], { cwd: repo, okCodes: [128] });
+    await git(['worktree', 'prune'], { cwd: repo });
+  }
+  await git(['branch', '-D', '--', branch], { cwd: repo });
+  return null;
 }

@@ -67,6 +67,16 @@ export class ShellTerminals {
     return true;
   }
 
+  /** Shells whose sessions died with a terminal daemon close their tabs: nothing runs there. */
+  forgetLost(sessions: readonly string[]): void {
+    for (const session of sessions) {
+      const open = this.ctx.store.openTerminal(session);
+      if (open?.kind !== 'shell') continue;
+      this.ctx.store.closeTerminal(session);
+      this.ctx.emit({ type: 'terminal', taskId: open.taskId, session, state: 'exited', exitCode: null, signal: null });
+    }
+  }
+
   async closeAll(taskId: string): Promise<void> {
     for (const t of this.list(taskId)) await this.close(taskId, t.sessionId);
   }

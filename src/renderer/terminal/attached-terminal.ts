@@ -211,6 +211,8 @@ export class AttachedTerminal {
     if (this.disposed) return;
     switch (msg.t) {
       case 'snapshot': {
+        // For tests: how many screens this terminal has been sent (a replay after a restart is one more).
+        this.host.dataset.snapshots = String(Number(this.host.dataset.snapshots ?? 0) + 1);
         // Bytes already queued in xterm are parsed first; the reset and the snapshot's size
         // take effect in the same queue, so nothing older lands on the new screen.
         this.flushPending();
