@@ -56,7 +56,7 @@ export class SessionBook {
       const batch = lost.slice(i, i + REAP_BATCH);
       try {
         const { killed } = await ptyd.reap(batch);
-        if (killed > 0) this.note(batch, `the terminal daemon stopped; ${killed} process(es) of this task's sessions that outlived it were stopped`);
+        if (killed > 0) this.note(batch, `the terminal daemon stopped; what its agents left running was stopped (${killed} process(es) in all)`);
       } catch (err) {
         this.note(batch, `could not look for processes left behind by the terminal daemon that stopped: ${(err as Error).message}`);
       }
