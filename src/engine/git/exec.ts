@@ -3,6 +3,7 @@
  * Output is captured whole; callers choose which exit codes are answers rather than errors.
  */
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { SwitchyardError } from '../../shared/errors';
 
 export interface GitOptions {
@@ -30,7 +31,38 @@ const QUIET_ENV = {
   LC_ALL: 'C',
 };
 
+/** git's subcommand in `args`, past options such as `-c key=value`. */
+function subcommand(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-c' || args[i] === '-C') i++;
+    else if (!args[i]!.startsWith('-')) return args[i];
+  }
+  return undefined;
+}
+
+/**
+ * `git worktree` calls on one repository run one at a time: two `worktree add`s at once can
+ * each read the other's half-written admin folder and fail ("failed to read …/commondir"),
+ * which two plan tasks starting together would otherwise hit.
+ */
+const worktreeQueues = new Map<string, Promise<unknown>>();
+function oneWorktreeCallAtATime<T>(cwd: string, fn: () => Promise<T>): Promise<T> {
+  const key = path.resolve(cwd);
+  const next = (worktreeQueues.get(key) ?? Promise.resolve()).catch(() => {}).then(fn);
+  worktreeQueues.set(key, next);
+  const forget = (): void => {
+    if (worktreeQueues.get(key) === next) worktreeQueues.delete(key);
+  };
+  next.then(forget, forget);
+  return next;
+}
+
 function run(args: string[], opts: GitOptions, encoding: 'utf8' | 'buffer'): Promise<{ stdout: string | Buffer; stderr: string; code: number }> {
+  if (subcommand(args) === 'worktree') return oneWorktreeCallAtATime(opts.cwd, () => spawnGit(args, opts, encoding));
+  return spawnGit(args, opts, encoding);
+}
+
+function spawnGit(args: string[], opts: GitOptions, encoding: 'utf8' | 'buffer'): Promise<{ stdout: string | Buffer; stderr: string; code: number }> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       'git',
