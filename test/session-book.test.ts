@@ -164,7 +164,8 @@ describe('the store against git at start', () => {
     const merged = await first.createTask({ projectId: project.id, title: 'Merged by hand', prompt: '', agent: work, startNow: true });
     const deleted = await first.createTask({ projectId: project.id, title: 'Worktree deleted', prompt: '', agent: { profile: 'custom', command: scriptedAgent([{ write: { path: 'other.txt', content: 'x\n' } }, { commit: 'other' }, { exit: 0 }]) }, startNow: true });
     const untouched = await first.createTask({ projectId: project.id, title: 'No commits', prompt: '', agent: { profile: 'custom', command: scriptedAgent([{ exit: 0 }]) }, startNow: true });
-    for (const t of [merged, deleted, untouched]) await waitForState(first, t.id, 'review');
+    const later = await first.createTask({ projectId: project.id, title: 'Merged later', prompt: '', agent: { profile: 'custom', command: scriptedAgent([{ write: { path: 'later.txt', content: 'l\n' } }, { commit: 'later' }, { exit: 0 }]) }, startNow: true });
+    for (const t of [merged, deleted, untouched, later]) await waitForState(first, t.id, 'review');
     // One the user stopped after it had committed: cancelled, and then merged by hand.
     const stopped = await first.createTask({ projectId: project.id, title: 'Stopped, then merged', prompt: '', agent: { profile: 'custom', command: scriptedAgent([{ write: { path: 'stopped.txt', content: 's\n' } }, { commit: 'stopped work' }, { print: 'committed' }, { hang: true }]) }, startNow: true });
     await waitFor(() => git(repo, 'log', '--oneline', stopped.branch!).includes('stopped work'), 'the commit');
@@ -184,6 +185,11 @@ describe('the store against git at start', () => {
     // A branch with no commits of its own is "in" main trivially; it is not taken for merged.
     await second.maintain();
     expect(second.store.task(untouched.id).state).toBe('review');
+    // Found not merged, then merged while the engine runs: the next check sees it.
+    expect(second.store.task(later.id).state).toBe('review');
+    git(repo, 'merge', '-q', '--no-ff', '-m', 'merged later', later.branch!);
+    await second.maintain();
+    expect(second.store.task(later.id).state).toBe('done');
   });
 });
 

@@ -9,28 +9,17 @@ import type { ReviewerRun } from '../../shared/checks';
 import { SwitchyardError } from '../../shared/errors';
 import type { Task } from '../../shared/task';
 import { buildLaunch } from '../agents/profiles';
-import type { EngineContext } from '../context';
 import { git } from '../git/exec';
 import { uncommittedFiles } from '../git/worktrees';
 import { newId } from '../ids';
-import type { SessionWaiter } from '../tasks/session-waiter';
-import type { ChecksStore } from './checks-store';
 import { runTaskCommand } from './task-command';
+import type { CheckRunDeps } from './verify-run';
 import { parseVerdict, reviewerPrompt } from './verdict';
 
 const MAX_DIFF_CHARS = 100_000;
 export const REVIEWER_TIMEOUT_SEC = 20 * 60;
 
-export interface ReviewerDeps {
-  ctx: EngineContext;
-  waiter: SessionWaiter;
-  runs: ChecksStore;
-  env: (task: Task) => Record<string, string>;
-  onSession: (session: string) => void;
-  aborted: () => boolean;
-}
-
-export async function runReviewer(d: ReviewerDeps, task: Task, agent: AgentSpec, acceptanceCriteria: string, attempt: number): Promise<ReviewerRun> {
+export async function runReviewer(d: CheckRunDeps, task: Task, agent: AgentSpec, acceptanceCriteria: string, attempt: number): Promise<ReviewerRun> {
   const { ctx, runs } = d;
   const id = runs.startReviewer({ taskId: task.id, attempt, agent });
   const done = (): ReviewerRun => runs.reviewerRuns(task.id).find((r) => r.id === id)!;

@@ -18,7 +18,8 @@ import { runTaskCommand, tailOf } from './task-command';
 export const VERIFY_TAIL_LINES = 60;
 const VERIFY_TAIL_CHARS = 8000;
 
-export interface VerifyDeps {
+/** What a verify or reviewer run needs from the gate. */
+export interface CheckRunDeps {
   ctx: EngineContext;
   waiter: SessionWaiter;
   runs: ChecksStore;
@@ -40,14 +41,14 @@ export async function commitAgentWork(ctx: EngineContext, task: Task): Promise<s
 }
 
 /** A verify that could not even start (its work could not be committed), recorded as an attempt. */
-export function recordVerifyError(d: Pick<VerifyDeps, 'runs'>, task: Task, command: string, attempt: number, trigger: VerifyTrigger, error: string): VerifyRun {
+export function recordVerifyError(d: Pick<CheckRunDeps, 'runs'>, task: Task, command: string, attempt: number, trigger: VerifyTrigger, error: string): VerifyRun {
   const id = d.runs.startVerify({ taskId: task.id, attempt, trigger, command, commit: null, agentWorkCommit: null });
   d.runs.endVerify(id, { status: 'error', exitCode: null, tail: '', log: '', logTruncated: false, error });
   return d.runs.verifyRuns(task.id).find((r) => r.id === id)!;
 }
 
 export async function runVerify(
-  d: VerifyDeps,
+  d: CheckRunDeps,
   task: Task,
   verify: NonNullable<EffectiveChecks['verify']>,
   attempt: number,

@@ -398,14 +398,23 @@ export class MergeFlow {
   async reconcileMergedOutside(): Promise<Task[]> {
     const { store } = this.ctx;
     const merged: Task[] = [];
+    const tipsByProject = new Map<string, Map<string, string>>();
     for (const task of store.tasksInStates(['review', 'failed', 'cancelled', 'interrupted'])) {
       if (task.cleanedUp || !task.branch || !task.worktreePath) continue;
       try {
         const project = store.project(task.projectId);
-        if (!(await branchExists(project.path, task.branch))) continue;
-        if (!(await hasOwnCommits(project.path, task.branch))) continue;
+        let tips = tipsByProject.get(project.id);
+        if (!tips) tipsByProject.set(project.id, (tips = await branchTips(project.path)));
+        const tip = tips.get(task.branch);
+        if (!tip) continue;
+        // The same branch and base as when it was last found not merged: nothing to ask git.
+        const key = `${tip} ${tips.get(task.baseBranch) ?? ''}`;
+        if (this.notMergedAt.get(task.id) === key) continue;
         if ((await uncommittedFiles(task.worktreePath)).length > 0) continue;
-        if (!(await this.workIsInTarget(project.path, task.branch, task.worktreePath, task.baseBranch))) continue;
+        if (!(await hasOwnCommits(project.path, task.branch)) || !(await this.workIsInTarget(project.path, task.branch, task.worktreePath, task.baseBranch))) {
+          this.notMergedAt.set(task.id, key);
+          continue;
+        }
         const done = await this.ctx.locks.run(task.id, async () => {
           // Re-read under the task's lock: the user may have acted on it while git was asked.
           const now = store.task(task.id);
@@ -420,6 +429,9 @@ export class MergeFlow {
     }
     return merged;
   }
+
+  /** Tasks last found not merged outside Switchyard, with the branch and base tips they had. */
+  private readonly notMergedAt = new Map<string, string>();
 
   /**
    * A task left "merging" by a crash: done if its branch reached the base, else back where it
@@ -500,4 +512,15 @@ async function hasOwnCommits(repo: string, branch: string): Promise<boolean> {
   if (!created) return false;
   const tip = (await git(['rev-parse', '--verify', '-q', `refs/heads/${branch}^{commit}`], { cwd: repo, okCodes: [1] })).stdout.trim();
   return tip !== '' && tip !== created;
+}
+
+/** Every local branch's tip, from one `git for-each-ref`. */
+async function branchTips(repo: string): Promise<Map<string, string>> {
+  const out = await git(['for-each-ref', '--format=%(objectname) %(refname:strip=2)', 'refs/heads'], { cwd: repo });
+  const tips = new Map<string, string>();
+  for (const line of out.stdout.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space > 0) tips.set(line.slice(space + 1), line.slice(0, space));
+  }
+  return tips;
 }
