@@ -221,21 +221,28 @@ describe('session output logs', () => {
       // One chunk a turn of the event loop, as a PTY delivers them: a disk that kept up would take each.
       await new Promise((r) => setImmediate(r));
     }
-    // Now the disk catches up (the reader drains the FIFO); output after that is kept again.
     const got: Buffer[] = [];
     const text = () => Buffer.concat(got).toString('latin1');
-    const drain = () => {
+    const drain = (limit = Infinity) => {
       const buf = Buffer.alloc(1 << 20);
-      for (;;) {
+      let read = 0;
+      while (read < limit) {
         try {
-          const n = fs.readSync(reader, buf);
+          const n = fs.readSync(reader, buf, 0, Math.min(buf.length, limit - read), null);
           if (n === 0) return;
           got.push(Buffer.from(buf.subarray(0, n)));
+          read += n;
         } catch {
           return; // EAGAIN: nothing more for now
         }
       }
     };
+    // The disk takes a little and stalls again: a chunk that arrives now, with room to spare
+    // below the limit, must still not slip in ahead of the gap's marker.
+    await waitFor(() => (drain(256 * 1024 - Buffer.concat(got).length), Buffer.concat(got).length >= 256 * 1024), 'the disk to take a little');
+    await new Promise((r) => setTimeout(r, 100));
+    log.write(new Uint8Array(chunk).fill(122)); // "z…": never part of what is kept
+    // Now the disk catches up (the reader drains the FIFO); output after that is kept again.
     await waitFor(() => (drain(), text().includes(SESSION_LOG_GAP_MARKER)), 'the gap marker');
     log.write(encode('after the gap'));
     await waitFor(() => (drain(), text().endsWith('after the gap')), 'output after the gap');

@@ -43,7 +43,9 @@ export class SessionLog {
 
   write(chunk: Uint8Array): void {
     if (!this.stream) return;
-    if (this.pending + chunk.length > MAX_PENDING) {
+    // Once skipping, keep skipping until the hole is marked: output written in between would sit
+    // on the wrong side of the marker, as if nothing were missing before it.
+    if (this.gap || this.pending + chunk.length > MAX_PENDING) {
       this.gap = true;
       return;
     }
