@@ -26,7 +26,7 @@ export interface Cockpit {
 }
 
 export const test = base.extend<{ cockpit: Cockpit }>({
-  cockpit: async ({}, use) => {
+  cockpit: async ({}, use, testInfo) => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-e2e-'));
     // A path with a space and unicode, as real users have.
     const repo = path.join(tmp, 'my repo ü');
@@ -42,6 +42,8 @@ export const test = base.extend<{ cockpit: Cockpit }>({
     const dataDir = path.join(tmp, 'data');
     const readyFile = path.join(tmp, 'ready.json');
     let server: ChildProcess;
+    // Everything every server of this test printed, shown when the test fails.
+    let serverOutput = '';
     const startServer = async (port: number): Promise<string> => {
       fs.rmSync(readyFile, { force: true });
       server = spawn(process.execPath, [path.join(ROOT, 'out', 'main', 'serve.js'), '--port', String(port), '--data-dir', dataDir, '--ready-file', readyFile], {
@@ -50,8 +52,13 @@ export const test = base.extend<{ cockpit: Cockpit }>({
         env: { ...process.env, PYENV_REHASH_TIMEOUT: '1' },
       });
       let output = '';
-      server.stdout?.on('data', (c) => (output += c));
-      server.stderr?.on('data', (c) => (output += c));
+      const keep = (c: Buffer): void => {
+        output += c;
+        serverOutput += c;
+      };
+      server.stdout?.on('data', keep);
+      server.stderr?.on('data', keep);
+      server.once('exit', (code, signal) => (serverOutput += `[switchyard serve exited: ${signal ?? code}]\n`));
       const deadline = Date.now() + 20_000;
       while (!fs.existsSync(readyFile)) {
         if (Date.now() > deadline || server.exitCode !== null) throw new Error(`switchyard serve did not start:\n${output}`);
@@ -88,6 +95,15 @@ export const test = base.extend<{ cockpit: Cockpit }>({
       },
     });
     await stopServer();
+    // An error the engine did not expect fails the test, even one it survived.
+    const unexpected = serverOutput.includes('switchyard: unexpected error');
+    if (testInfo.status !== testInfo.expectedStatus || unexpected) {
+      const ptydLog = path.join(dataDir, 'logs', 'ptyd.log');
+      const ptydOutput = fs.existsSync(ptydLog) ? fs.readFileSync(ptydLog, 'utf8').slice(-20_000) : '(no ptyd log)';
+      await testInfo.attach('switchyard serve output', { body: serverOutput || '(nothing)', contentType: 'text/plain' });
+      await testInfo.attach('ptyd log', { body: ptydOutput, contentType: 'text/plain' });
+      process.stderr.write(`--- switchyard serve output (${testInfo.title}) ---\n${serverOutput || '(nothing)'}\n--- ptyd log ---\n${ptydOutput}\n---\n`);
+    }
     const pidFile = path.join(dataDir, 'run', 'ptyd.pid');
     if (fs.existsSync(pidFile)) {
       try {
@@ -97,6 +113,7 @@ export const test = base.extend<{ cockpit: Cockpit }>({
       }
     }
     fs.rmSync(tmp, { recursive: true, force: true });
+    if (unexpected) throw new Error(`switchyard serve logged an unexpected error:\n${serverOutput}`);
   },
 });
 

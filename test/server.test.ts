@@ -1,6 +1,7 @@
 /** The loopback server's guards, against a real engine: token, Host, Origin, and paths. */
 import fs from 'node:fs';
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -84,6 +85,30 @@ describe('loopback server', () => {
     expect(await call(3, 'no.such.call', {})).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     expect(await call(4, 'projects.open', { path: '/definitely/not/here' })).toMatchObject({ ok: false, error: { code: 'not-a-directory' } });
     ws.close();
+  });
+
+  it('a malformed WebSocket frame or terminal frame ends that connection, and the server serves on', async () => {
+    const { server, token } = await serve();
+    const url = `ws://127.0.0.1:${server.port}/api?token=${token}`;
+    const closed = (ws: WebSocket): Promise<number> => new Promise((resolve) => ws.once('close', (code) => resolve(code)));
+    // A frame with a reserved opcode (3), written under the client library's checks.
+    const bad = (await handshake(url)).ws;
+    const badClosed = closed(bad);
+    (bad as unknown as { _socket: Socket })._socket.write(Buffer.from([0x83, 0x80, 0, 0, 0, 0]));
+    expect(await badClosed).toBe(1002);
+    // A binary message that is not a terminal frame.
+    const garbled = (await handshake(url)).ws;
+    const garbledClosed = closed(garbled);
+    garbled.send(Buffer.from([0xff, 0xff, 0xff, 0xff, 1]));
+    expect(await garbledClosed).toBe(1003);
+    const ok = await handshake(url);
+    expect(ok.result).toBe('open');
+    const reply = await new Promise<unknown>((resolve) => {
+      ok.ws.once('message', (data) => resolve(JSON.parse(data.toString())));
+      ok.ws.send(JSON.stringify({ kind: 'rpc', id: 1, method: 'app.info', input: {} }));
+    });
+    expect(reply).toMatchObject({ ok: true });
+    ok.ws.close();
   });
 
   it('serves the UI with a CSP, checks Host, and never leaves its folder', async () => {

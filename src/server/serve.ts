@@ -29,6 +29,15 @@ const USAGE = `usage: switchyard serve [--port N] [--data-dir DIR] [--rotate-tok
                    still runs agents (their tasks show as interrupted, to resume or restart)
 `;
 
+/** Said before every error the engine did not expect; the end-to-end tests fail on it. */
+export const UNEXPECTED_ERROR = 'switchyard: unexpected error';
+
+// A background job's failure (a git call, a check) is logged, not fatal: the cockpit and the
+// terminals of every other task stay connected. The agents themselves live in ptyd either way.
+process.on('unhandledRejection', (reason: unknown) => {
+  process.stderr.write(`${UNEXPECTED_ERROR} (still serving): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+});
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {

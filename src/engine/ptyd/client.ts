@@ -80,8 +80,10 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
         socket.destroy();
         reject(new Error('ptyd handshake timed out'));
       }, timeoutMs);
-      socket.once('error', (err) => {
+      // `on`, not `once`: a second error before the hello must not go unhandled.
+      socket.on('error', (err) => {
         clearTimeout(timer);
+        socket.destroy();
         reject(err);
       });
       socket.once('connect', () => client.write({ op: 'hello', version: PTYD_PROTOCOL_VERSION, secret: readSecret(socketPath) }));
