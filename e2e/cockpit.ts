@@ -44,6 +44,12 @@ export const test = base.extend<{ cockpit: Cockpit }>({
     let server: ChildProcess;
     // Everything every server of this test printed, shown when the test fails.
     let serverOutput = '';
+    // What the pages said (console errors, crashes, WebSocket ends), shown when the test fails.
+    const pageLog: string[] = [];
+    const started = Date.now();
+    const note = (line: string): void => {
+      pageLog.push(`+${((Date.now() - started) / 1000).toFixed(1)}s ${line}`);
+    };
     const startServer = async (port: number): Promise<string> => {
       fs.rmSync(readyFile, { force: true });
       server = spawn(process.execPath, [path.join(ROOT, 'out', 'main', 'serve.js'), '--port', String(port), '--data-dir', dataDir, '--ready-file', readyFile], {
@@ -58,7 +64,10 @@ export const test = base.extend<{ cockpit: Cockpit }>({
       };
       server.stdout?.on('data', keep);
       server.stderr?.on('data', keep);
-      server.once('exit', (code, signal) => (serverOutput += `[switchyard serve exited: ${signal ?? code}]\n`));
+      server.once('exit', (code, signal) => {
+        serverOutput += `[switchyard serve exited: ${signal ?? code}]\n`;
+        note(`switchyard serve exited: ${signal ?? code}`);
+      });
       const deadline = Date.now() + 20_000;
       while (!fs.existsSync(readyFile)) {
         if (Date.now() > deadline || server.exitCode !== null) throw new Error(`switchyard serve did not start:\n${output}`);
@@ -88,6 +97,16 @@ export const test = base.extend<{ cockpit: Cockpit }>({
         await startServer(port);
       },
       async open(page) {
+        page.on('console', (m) => {
+          if (m.type() === 'error' || m.type() === 'warning') note(`console ${m.type()}: ${m.text()}`);
+        });
+        page.on('pageerror', (e) => note(`page error: ${e.stack ?? e.message}`));
+        page.on('crash', () => note('page crashed'));
+        page.on('websocket', (ws) => {
+          note(`WebSocket opened`);
+          ws.on('socketerror', (e) => note(`WebSocket error: ${e}`));
+          ws.on('close', () => note('WebSocket closed'));
+        });
         await page.goto(url);
         await page.getByLabel('Repository path').fill(repo);
         await page.getByRole('button', { name: 'Open', exact: true }).click();
@@ -102,22 +121,44 @@ export const test = base.extend<{ cockpit: Cockpit }>({
       const ptydOutput = fs.existsSync(ptydLog) ? fs.readFileSync(ptydLog, 'utf8').slice(-20_000) : '(no ptyd log)';
       await testInfo.attach('switchyard serve output', { body: serverOutput || '(nothing)', contentType: 'text/plain' });
       await testInfo.attach('ptyd log', { body: ptydOutput, contentType: 'text/plain' });
-      process.stderr.write(`--- switchyard serve output (${testInfo.title}) ---\n${serverOutput || '(nothing)'}\n--- ptyd log ---\n${ptydOutput}\n---\n`);
+      await testInfo.attach('page log', { body: pageLog.join('\n') || '(nothing)', contentType: 'text/plain' });
+      process.stderr.write(
+        `--- switchyard serve output (${testInfo.title}) ---\n${serverOutput || '(nothing)'}\n--- ptyd log ---\n${ptydOutput}\n--- page log ---\n${pageLog.join('\n') || '(nothing)'}\n---\n`,
+      );
     }
-    const pidFile = path.join(dataDir, 'run', 'ptyd.pid');
-    if (fs.existsSync(pidFile)) {
-      try {
-        process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await stopPtyd(dataDir);
+    fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
     if (unexpected) throw new Error(`switchyard serve logged an unexpected error:\n${serverOutput}`);
   },
 });
 
 export { expect };
+
+/**
+ * Stops the terminal daemon of a test's data folder, if its pid file still names it: a pid
+ * outlives its process and is reused (pid_max may be 32768), so the pid alone could name any
+ * process, the browser included.
+ */
+export async function stopPtyd(dataDir: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(dataDir, 'run', 'ptyd.pid'), 'utf8'));
+    if (!execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' }).includes(dataDir)) return;
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return; // no pid file, or the daemon is already gone
+  }
+  // It writes its last log lines as it goes: wait, so the folder can be removed after.
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 export async function createTask(page: Page, t: { title: string; prompt: string; command: string }): Promise<void> {
   await page.keyboard.press('n');

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { _electron as electron, expect, test } from '@playwright/test';
-import { ROOT } from './cockpit';
+import { ROOT, stopPtyd } from './cockpit';
 
 function electronBinary(): { bin: string } | { reason: string } {
   const require = createRequire(import.meta.url);
@@ -40,8 +40,7 @@ test('the desktop window opens locked down, with the bridge and nothing else', a
     expect(await page.evaluate(() => typeof (window as unknown as { process?: unknown }).process)).toBe('undefined');
   } finally {
     await app.close();
-    const pidFile = path.join(dataDir, 'run', 'ptyd.pid');
-    if (fs.existsSync(pidFile)) process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 'SIGTERM');
+    await stopPtyd(dataDir);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -59,6 +59,7 @@ if (pw?.stats) {
   failed += pw.stats.unexpected ?? 0;
   skipped += pw.stats.skipped ?? 0;
   for (const s of collectSkips(pw.suites ?? [])) process.stdout.write(`skipped: ${s}\n`);
+  for (const s of collectFlaky(pw.suites ?? [])) process.stdout.write(`FLAKY: ${s} — failed, then passed when run again; its first run's output is above\n`);
 }
 fs.rmSync(reports, { recursive: true, force: true });
 
@@ -87,6 +88,19 @@ function collectSkips(suites) {
           out.push(`${spec.title} — ${reason}`);
         }
       }
+    }
+    for (const child of s.suites ?? []) walk(child);
+  };
+  suites.forEach(walk);
+  return out;
+}
+
+/** Playwright tests that failed and then passed on their retry: named, never counted silently. */
+function collectFlaky(suites) {
+  const out = [];
+  const walk = (s) => {
+    for (const spec of s.specs ?? []) {
+      for (const t of spec.tests ?? []) if (t.status === 'flaky') out.push(`${spec.file}: ${spec.title}`);
     }
     for (const child of s.suites ?? []) walk(child);
   };
