@@ -12,6 +12,7 @@ import type { TerminalServerMessage } from '../shared/terminal';
 import { FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK, MIRROR_SCROLLBACK } from '../shared/terminal';
 import { SESSION_TAG, foregroundGroup, killTree } from './process-tree';
 import type { SessionLog } from './session-log';
+import { holdTerminalOpen } from './terminal-hold';
 
 const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
@@ -61,6 +62,8 @@ export class PtySession {
   private exitedAt: number | null = null;
   private readonly subscribers = new Set<Subscriber>();
   private readonly onExitListeners: ((info: SessionInfo) => void)[] = [];
+  /** Closes ptyd's own descriptor of the terminal side, held so the agent's last output is kept. */
+  private readonly releaseTerminal: (() => void) | null;
 
   /** `log`: where every output byte is also appended, in order (none without --session-logs). */
   constructor(
@@ -87,10 +90,12 @@ export class PtySession {
       env: { ...spec.env, [SESSION_TAG]: spec.session },
       encoding: null,
     });
+    this.releaseTerminal = holdTerminalOpen(this.proc);
     this.proc.onData((data) => this.onOutput(toBytes(data)));
     this.proc.onExit(({ exitCode, signal }) => {
       // Let output still in flight reach the mirror before we report the exit.
       setTimeout(() => {
+        this.releaseTerminal?.();
         this.mirror.write('', () => {
           this.exit = { exitCode: signal ? null : exitCode, signal: signal || null };
           this.exitedAt = Date.now();
@@ -295,6 +300,7 @@ export class PtySession {
   }
 
   dispose(): void {
+    this.releaseTerminal?.();
     this.log?.end();
     for (const s of this.subscribers) if (s.catchUp) clearTimeout(s.catchUp);
     this.subscribers.clear();
