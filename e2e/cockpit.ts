@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Page } from '@playwright/test';
+import { UNEXPECTED_ERROR_MARK } from '../src/shared/errors';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
@@ -64,21 +65,32 @@ export const test = base.extend<{ cockpit: Cockpit }>({
       };
       server.stdout?.on('data', keep);
       server.stderr?.on('data', keep);
-      server.once('exit', (code, signal) => {
-        serverOutput += `[switchyard serve exited: ${signal ?? code}]\n`;
-        note(`switchyard serve exited: ${signal ?? code}`);
-      });
+      const exited = new Promise<void>((resolve) =>
+        // 'close', not 'exit': its last words (an error) may still be in the pipes at its exit.
+        server.once('close', (code, signal) => {
+          serverOutput += `[switchyard serve exited: ${signal ?? code}]\n`;
+          note(`switchyard serve exited: ${signal ?? code}`);
+          resolve();
+        }),
+      );
+      serverExited = exited;
       const deadline = Date.now() + 20_000;
       while (!fs.existsSync(readyFile)) {
-        if (Date.now() > deadline || server.exitCode !== null) throw new Error(`switchyard serve did not start:\n${output}`);
+        if (Date.now() > deadline || server.exitCode !== null || server.signalCode !== null) throw new Error(`switchyard serve did not start:\n${output}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       return (JSON.parse(fs.readFileSync(readyFile, 'utf8')) as { url: string }).url;
     };
+    let serverExited: Promise<void> = Promise.resolve();
+    /** SIGTERM, and SIGKILL if it has not gone in 10 s; resolves once its output is all in. */
     const stopServer = async (): Promise<void> => {
-      if (server.exitCode !== null) return;
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
+      if (server.exitCode === null && server.signalCode === null) {
+        server.kill('SIGTERM');
+        const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+        await serverExited;
+        clearTimeout(timer);
+      }
+      await serverExited;
     };
     const url = await startServer(0);
     const port = Number(new URL(url).port);
@@ -115,7 +127,7 @@ export const test = base.extend<{ cockpit: Cockpit }>({
     });
     await stopServer();
     // An error the engine did not expect fails the test, even one it survived.
-    const unexpected = serverOutput.includes('switchyard: unexpected error');
+    const unexpected = serverOutput.includes(UNEXPECTED_ERROR_MARK);
     if (testInfo.status !== testInfo.expectedStatus || unexpected) {
       const ptydLog = path.join(dataDir, 'logs', 'ptyd.log');
       const ptydOutput = fs.existsSync(ptydLog) ? fs.readFileSync(ptydLog, 'utf8').slice(-20_000) : '(no ptyd log)';
@@ -143,7 +155,9 @@ export async function stopPtyd(dataDir: string): Promise<void> {
   let pid: number;
   try {
     pid = Number(fs.readFileSync(path.join(dataDir, 'run', 'ptyd.pid'), 'utf8'));
-    if (!execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' }).includes(dataDir)) return;
+    const command =
+      process.platform === 'linux' ? fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8') : execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' });
+    if (!command.includes(dataDir)) return;
     process.kill(pid, 'SIGTERM');
   } catch {
     return; // no pid file, or the daemon is already gone

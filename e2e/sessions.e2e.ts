@@ -324,12 +324,14 @@ test('keys typed while a long screen replays wait for it, then run exactly once,
   await expect(rows(page)).toContainText('typed-42', { timeout: 30_000 });
   await expect(rows(page)).toContainText('second-56');
   // Each command ran once, in the order typed: one prompt line and one line of output each.
-  // (Keys that reach bash while it runs the previous command are also echoed by the tty on a
-  // line of their own, as in any terminal; that type-ahead echo is not a second command.)
+  // (Keys that reach bash while it runs the previous command are also echoed by the tty, as in
+  // any terminal, on a line of their own or in front of the output; that type-ahead echo is not
+  // a second command.)
   await expect
     .poll(async () => {
       const { transcript } = await mirror(cockpit, session);
-      const output = (text: string): number[] => transcript.flatMap((l, i) => (l.trim() === text ? [i] : []));
+      const isPrompt = (l: string): boolean => /[#$] \S/.test(l);
+      const output = (text: string): number[] => transcript.flatMap((l, i) => (l.trimEnd().endsWith(text) && !isPrompt(l) ? [i] : []));
       const prompt = (text: string): number[] => transcript.flatMap((l, i) => (l.endsWith(`# ${text}`) || l.endsWith(`$ ${text}`) ? [i] : []));
       return { typed: prompt('echo typed-$((6*7))'), out: output('typed-42'), second: prompt('echo second-$((7*8))'), out2: output('second-56') };
     })

@@ -47,6 +47,7 @@ for (const step of steps) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+let flaky = 0;
 const vitest = readJson(path.join(reports, 'vitest.json'));
 if (vitest) {
   passed += vitest.numPassedTests ?? 0;
@@ -56,6 +57,7 @@ if (vitest) {
 const pw = readJson(path.join(reports, 'playwright.json'));
 if (pw?.stats) {
   passed += (pw.stats.expected ?? 0) + (pw.stats.flaky ?? 0);
+  flaky = pw.stats.flaky ?? 0;
   failed += pw.stats.unexpected ?? 0;
   skipped += pw.stats.skipped ?? 0;
   for (const s of collectSkips(pw.suites ?? [])) process.stdout.write(`skipped: ${s}\n`);
@@ -66,6 +68,7 @@ fs.rmSync(reports, { recursive: true, force: true });
 process.stdout.write(`\nTotal time ${((Date.now() - started) / 1000).toFixed(0)}s.`);
 if (failedSteps.length) process.stdout.write(` Failed steps: ${failedSteps.join(', ')}.`);
 process.stdout.write('\n');
+if (flaky > 0) process.stdout.write(`flaky: ${flaky} end-to-end test(s) failed once, then passed (named above)\n`);
 process.stdout.write(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(failedSteps.length > 0 || failed > 0 ? 1 : 0);
 

@@ -1,7 +1,9 @@
 /** Stopping a task leaves no process it started: not a double-forked daemon, not a TERM-ignoring child. */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isSameProcess, startTimeOf } from '../src/ptyd/process-tree';
 import { connectPtyd, makeRepo, processAlive, runCleanups, scriptedAgent, startEngine, waitFor, waitForState } from './helpers';
 
 afterEach(runCleanups);
@@ -70,5 +72,21 @@ describe('stopping an agent', () => {
     fs.rmSync(path.join(task.worktreePath!, 'daemon.pid'));
     expect((await engine.cleanup(task.id, false)).status).toBe('removed');
     await waitFor(() => !processAlive(daemon), 'the leftover daemon to be gone');
+  });
+});
+
+describe('telling a process from a later one with its pid', () => {
+  it('knows a process by its start time, and knows it is gone once it has exited', async () => {
+    const child = spawn('sleep', ['1000']);
+    const pid = child.pid!;
+    const started = startTimeOf(pid);
+    expect(started).toMatch(/^\d+$/);
+    expect(isSameProcess(pid, started)).toBe(true);
+    // Another process, or the same pid reused by one that started later, is not it.
+    expect(isSameProcess(pid, String(Number(started) + 1))).toBe(false);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(startTimeOf(pid)).toBeNull();
+    expect(isSameProcess(pid, started)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 /** The loopback server's guards, against a real engine: token, Host, Origin, and paths. */
 import fs from 'node:fs';
 import http from 'node:http';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -108,6 +108,32 @@ describe('loopback server', () => {
       ok.ws.send(JSON.stringify({ kind: 'rpc', id: 1, method: 'app.info', input: {} }));
     });
     expect(reply).toMatchObject({ ok: true });
+    ok.ws.close();
+  });
+
+  it('a connection reset during a refused upgrade, or an upgrade to a URL that does not parse, ends only that connection', async () => {
+    const { server, token } = await serve();
+    const upgradeRequest = (target: string, query: string): string =>
+      [`GET ${target}${query} HTTP/1.1`, `Host: 127.0.0.1:${server.port}`, 'Connection: Upgrade', 'Upgrade: websocket', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', '', ''].join('\r\n');
+    // A wrong token, then a reset before the refusal is written.
+    for (let i = 0; i < 5; i++) {
+      const socket = net.connect(server.port, '127.0.0.1');
+      socket.on('error', () => {});
+      await new Promise((r) => socket.once('connect', r));
+      socket.write(upgradeRequest('/api', '?token=wrong'));
+      socket.resetAndDestroy();
+    }
+    // A request target the URL parser refuses.
+    const answer = await new Promise<string>((resolve) => {
+      const socket = net.connect(server.port, '127.0.0.1', () => socket.write(upgradeRequest('//[', '')));
+      let text = '';
+      socket.on('data', (c) => (text += c));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    const ok = await handshake(`ws://127.0.0.1:${server.port}/api?token=${token}`);
+    expect(ok.result).toBe('open');
     ok.ws.close();
   });
 

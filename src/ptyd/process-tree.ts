@@ -44,6 +44,32 @@ export async function processesTaggedWithAny(sessions: readonly string[], platfo
 }
 
 /**
+ * When `pid` started (ticks since boot, from /proc/<pid>/stat), to tell a process from a later
+ * one that reused its pid; null when it is gone or cannot be told (not Linux).
+ */
+export function startTimeOf(pid: number, platform = process.platform): string | null {
+  if (platform !== 'linux') return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may hold spaces, so count from its ')'. starttime is field 22.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `pid` is still the process that started at `startTime` (any live pid, where that cannot be told). */
+export function isSameProcess(pid: number, startTime: string | null): boolean {
+  if (startTime !== null) return startTimeOf(pid) === startTime;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The foreground process group of the terminal `pid` controls (what Ctrl-C reaches), or null
  * when it cannot be told: from /proc/<pid>/stat on Linux, `ps -o tpgid=` elsewhere.
  */

@@ -10,7 +10,7 @@ import serializeAddon from '@xterm/addon-serialize';
 import type { PtydSignal, ScreenText, SessionInfo, SpawnRequest } from '../shared/ptyd-protocol';
 import type { TerminalServerMessage } from '../shared/terminal';
 import { FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK, MIRROR_SCROLLBACK } from '../shared/terminal';
-import { SESSION_TAG, foregroundGroup, killTree } from './process-tree';
+import { SESSION_TAG, foregroundGroup, isSameProcess, killTree, startTimeOf } from './process-tree';
 import type { SessionLog } from './session-log';
 import { holdTerminalOpen } from './terminal-hold';
 
@@ -62,6 +62,8 @@ export class PtySession {
   private exitedAt: number | null = null;
   private readonly subscribers = new Set<Subscriber>();
   private readonly onExitListeners: ((info: SessionInfo) => void)[] = [];
+  /** When the agent's process started, so a reused pid is never signalled as the agent. */
+  private readonly agentStartTime: string | null;
   /** Closes ptyd's own descriptor of the terminal side, held so the agent's last output is kept. */
   private readonly releaseTerminal: (() => void) | null;
 
@@ -90,10 +92,12 @@ export class PtySession {
       env: { ...spec.env, [SESSION_TAG]: spec.session },
       encoding: null,
     });
+    this.agentStartTime = startTimeOf(this.proc.pid);
     this.releaseTerminal = holdTerminalOpen(this.proc);
     this.proc.onData((data) => this.onOutput(toBytes(data)));
     this.proc.onExit(({ exitCode, signal }) => {
-      // Let output still in flight reach the mirror before we report the exit.
+      // node-pty has read the PTY to its end (or for 200 ms); a moment more, then the mirror
+      // parses what it holds before the exit is reported.
       setTimeout(() => {
         this.releaseTerminal?.();
         this.mirror.write('', () => {
@@ -284,7 +288,7 @@ export class PtySession {
    * agent's shell runs), else the agent's own group. Nothing once the agent has exited.
    */
   async signal(sig: PtydSignal): Promise<void> {
-    if (this.exit) return;
+    if (this.exit || !isSameProcess(this.proc.pid, this.agentStartTime)) return;
     const group = (await foregroundGroup(this.proc.pid)) ?? this.proc.pid;
     try {
       process.kill(-group, sig);
@@ -296,7 +300,10 @@ export class PtySession {
 
   /** Stops the agent and everything it started; after an exit, whatever it left behind. */
   async kill(): Promise<void> {
-    await killTree(this.exit ? null : this.proc.pid, this.id);
+    // node-pty reports an exit up to 200 ms after it reaped the agent: by then its pid may name
+    // another process, so the pid is used only while it is still the agent's.
+    const alive = !this.exit && isSameProcess(this.proc.pid, this.agentStartTime);
+    await killTree(alive ? this.proc.pid : null, this.id);
   }
 
   dispose(): void {

@@ -2,8 +2,10 @@
  * Keeps an agent's last output. On Linux, once the last descriptor of a PTY's terminal side
  * closes (the agent exits), reads of the other side fail with EIO and whatever output was still
  * queued there is thrown away, so an agent that prints its summary and exits at once can lose
- * it (microsoft/node-pty#72). ptyd holds one descriptor of the terminal side itself until the
- * exit has been handled; the queued output is then read like any other.
+ * it (microsoft/node-pty#72). ptyd holds one descriptor of the terminal side itself, so reads
+ * go on after the exit: node-pty keeps reading for 200 ms after the agent is gone, then closes
+ * the PTY and reports the exit. (Output a session paused for its mirror has not read by then is
+ * still lost; ptyd pauses only while its parser is 4 MB behind.)
  */
 import fs from 'node:fs';
 import type { IPty } from 'node-pty';

@@ -49,10 +49,17 @@ export async function startLoopbackServer(opts: LoopbackServerOptions): Promise<
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   server.on('upgrade', (req, socket, head) => {
+    // Until ws takes the socket, a reset from the other end is ours to handle, or it ends the server.
+    socket.on('error', () => socket.destroy());
     const reject = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    const url = new URL(req.url ?? '/', `http://${HOST}`);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${HOST}`);
+    } catch {
+      return reject(400, 'Bad Request');
+    }
     if (url.pathname !== WS_PATH) return reject(404, 'Not Found');
     if (!isAllowedHost(req.headers.host, port)) return reject(421, 'Misdirected Request');
     if (!isAllowedOrigin(req.headers.origin, port)) return reject(403, 'Forbidden');

@@ -12,6 +12,7 @@ import { startLoopbackServer } from './http-server';
 import { loadOrCreateToken, rotateToken } from './token';
 import { siblingLaunch } from '../engine/launches';
 import { removeServerFile, writeServerFile } from '../engine/server-file';
+import { UNEXPECTED_ERROR_MARK } from '../shared/errors';
 import pkg from '../../package.json';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -29,13 +30,18 @@ const USAGE = `usage: switchyard serve [--port N] [--data-dir DIR] [--rotate-tok
                    still runs agents (their tasks show as interrupted, to resume or restart)
 `;
 
-/** Said before every error the engine did not expect; the end-to-end tests fail on it. */
-export const UNEXPECTED_ERROR = 'switchyard: unexpected error';
+const describeError = (err: unknown): string => (err instanceof Error ? (err.stack ?? err.message) : String(err));
 
 // A background job's failure (a git call, a check) is logged, not fatal: the cockpit and the
 // terminals of every other task stay connected. The agents themselves live in ptyd either way.
 process.on('unhandledRejection', (reason: unknown) => {
-  process.stderr.write(`${UNEXPECTED_ERROR} (still serving): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+  process.stderr.write(`${UNEXPECTED_ERROR_MARK} (still serving): ${describeError(reason)}\n`);
+});
+// A thrown one may have left the engine half-way through something: say so, and stop. The
+// agents keep running in ptyd, and the next start picks them up.
+process.on('uncaughtException', (err: unknown) => {
+  process.stderr.write(`${UNEXPECTED_ERROR_MARK}, stopping: ${describeError(err)}\n`);
+  process.exit(1);
 });
 
 async function main(): Promise<void> {
@@ -114,8 +120,15 @@ async function main(): Promise<void> {
     await engine.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  // A stop that fails still stops: the process must not linger with its server closed.
+  const stopOrExit = (): void => {
+    stop().catch((err: unknown) => {
+      process.stderr.write(`${UNEXPECTED_ERROR_MARK} while stopping: ${describeError(err)}\n`);
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', stopOrExit);
+  process.once('SIGTERM', stopOrExit);
 }
 
 main().catch((err: unknown) => {

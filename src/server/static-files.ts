@@ -30,6 +30,7 @@ export function serveStatic(root: string, req: http.IncomingMessage, res: http.S
     const cache = file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
     res.writeHead(200, { ...headers, 'content-type': type, 'content-length': String(st.size), 'cache-control': cache });
     if (req.method === 'HEAD') res.end();
-    else fs.createReadStream(file).pipe(res);
+    // A file removed between the stat and the read ends this response, not the server.
+    else fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
   });
 }

@@ -46,8 +46,8 @@ export function serveConnection(ws: WebSocket, engine: Engine): void {
     void dispatch(handlers, req.id, req.method, req.input).then((res) => sendText({ kind: 'rpc', ...res }));
   });
 
-  // A malformed frame ends this connection (ws closes it with 1002 after the error), never the
-  // server: an 'error' event with no listener would be thrown.
+  // A malformed frame ends this connection (ws closes it, with 1002, 1007 or 1009, after the
+  // error), never the server: an 'error' event with no listener would be thrown.
   ws.on('error', () => {});
   ws.on('close', () => {
     engine.off('event', onEvent);

@@ -47,3 +47,6 @@ export function toErrorPayload(err: unknown): ErrorPayload {
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'internal', message };
 }
+
+/** Begins every log line about an error nothing expected (a bug); the end-to-end tests fail on it. */
+export const UNEXPECTED_ERROR_MARK = 'switchyard: unexpected error';

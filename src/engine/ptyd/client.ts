@@ -80,7 +80,6 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
         socket.destroy();
         reject(new Error('ptyd handshake timed out'));
       }, timeoutMs);
-      // `on`, not `once`: a second error before the hello must not go unhandled.
       socket.on('error', (err) => {
         clearTimeout(timer);
         socket.destroy();
