@@ -46,8 +46,8 @@ describe('feedback to a running agent', () => {
     expect(result.task.flags.deliveryUnconfirmed).toBe(false);
     // The agent really got the line, exactly.
     const answer = path.join(task.worktreePath!, 'answer.txt');
-    await waitFor(() => fs.existsSync(answer), 'the agent to write the answer');
-    expect(fs.readFileSync(answer, 'utf8')).toBe('Make it blue, like the header');
+    // Read once it has content: the file exists a moment before it is written.
+    expect(await waitFor(() => fs.readFileSync(answer, 'utf8'), 'the agent to write the answer')).toBe('Make it blue, like the header');
 
     const history = await engine.handlers()['tasks.messages']({ taskId: task.id });
     expect(history.map((m) => [m.kind, m.text])).toEqual([['feedback', 'Make it blue, like the header']]);

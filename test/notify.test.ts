@@ -45,8 +45,9 @@ async function agentToken(engine: Engine, repo: string, title: string): Promise<
   const dump = `require('fs').writeFileSync('env.json', JSON.stringify(process.env))`;
   const task = await hangingTask(engine, repo, title, [{ run: [process.execPath, '-e', dump] }]);
   const envFile = path.join(task.worktreePath!, 'env.json');
-  await waitFor(() => fs.existsSync(envFile), 'the agent to dump its environment');
-  return { task, token: (JSON.parse(fs.readFileSync(envFile, 'utf8')) as Record<string, string>).SWITCHYARD_NOTIFY_TOKEN! };
+  // The file exists before it is written whole: wait until it parses.
+  const env = await waitFor(() => JSON.parse(fs.readFileSync(envFile, 'utf8')) as Record<string, string>, 'the agent to dump its environment');
+  return { task, token: env.SWITCHYARD_NOTIFY_TOKEN! };
 }
 
 function recordEvents(engine: Engine): EngineEvent[] {
@@ -68,8 +69,7 @@ describe('switchyard notify, end to end', () => {
     const dump = `require('fs').writeFileSync('env.json', JSON.stringify(process.env))`;
     const task = await hangingTask(engine, repo, 'Env', [{ run: [process.execPath, '-e', dump] }, { print: 'dumped' }]);
     const envFile = path.join(task.worktreePath!, 'env.json');
-    await waitFor(() => fs.existsSync(envFile), 'the agent to dump its environment');
-    const env = JSON.parse(fs.readFileSync(envFile, 'utf8')) as Record<string, string>;
+    const env = await waitFor(() => JSON.parse(fs.readFileSync(envFile, 'utf8')) as Record<string, string>, 'the agent to dump its environment');
     expect(env.SWITCHYARD_TASK_ID).toBe(task.id);
     expect(env.SWITCHYARD_WORKTREE).toBe(task.worktreePath);
     // The store keeps the token's hash, never the token.

@@ -92,9 +92,8 @@ describe('viewed files and comments', () => {
     const sent = await call<{ delivery: string }>(again, 'review.sendComments', { taskId: task.id });
     expect(sent.delivery).toBe('typed-confirmed');
     const received = path.join(task.worktreePath!, 'review.txt');
-    await waitFor(() => fs.existsSync(received), 'the agent to write what it received');
     // The whole message reached the agent: file:line, the quoted code, then the comment.
-    const text = fs.readFileSync(received, 'utf8');
+    const text = await waitFor(() => fs.readFileSync(received, 'utf8'), 'the agent to write what it received');
     expect(text).toContain('src/app.ts:1-2');
     expect(text).toContain('> const a = 10;');
     expect(text).toContain('Use named constants, not magic numbers.');
