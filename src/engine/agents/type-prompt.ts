@@ -5,6 +5,7 @@
  * paste and never submit it.
  */
 import type { PtydClient } from '../ptyd/client';
+import { typedKeys } from './typed-text';
 
 export interface TypePromptOptions {
   /** How long the screen must stay still before typing. */
@@ -18,10 +19,9 @@ export interface TypePromptOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** The keys for `text`: a multi-line prompt goes as one bracketed paste, so its newlines do not submit early. */
+/** The keys for a prompt: multi-line goes as one bracketed paste (a TUI takes it, whatever mode it announced). */
 export function promptKeys(text: string): string {
-  const t = text.replace(/\r\n?/g, '\n');
-  return t.includes('\n') ? `\x1b[200~${t}\x1b[201~` : t;
+  return typedKeys(text, true);
 }
 
 /** Returns whether the prompt was typed (false if the session ended first). */

@@ -6,6 +6,7 @@
  */
 import type { ScreenText } from '../../shared/ptyd-protocol';
 import type { PtydClient } from '../ptyd/client';
+import { plainTypedText, typedKeys } from '../agents/typed-text';
 import { inputRows, stripBorders } from './needs-input';
 
 export interface DeliveryOptions {
@@ -23,14 +24,8 @@ const ENTER_ECHO_BYTES = 2;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/**
- * The keys for `text`. Multi-line text goes as one bracketed paste where the program asked for
- * those (so its newlines do not submit early); otherwise as it is.
- */
-export function inputKeys(text: string, bracketedPaste: boolean): string {
-  const t = text.replace(/\r\n?/g, '\n');
-  return t.includes('\n') && bracketedPaste ? `\x1b[200~${t}\x1b[201~` : t;
-}
+/** The keys for feedback: a bracketed paste where the program asked for those (typed-text.ts). */
+export const inputKeys = typedKeys;
 
 /** The end of the text's last line: what stays visible on a prompt row until Enter is taken. */
 function visibleTail(text: string): string {
@@ -60,7 +55,9 @@ export function looksTaken(screen: Pick<ScreenText, 'lines' | 'cursorRow' | 'seq
  * was seen to take it. Enter goes separately, after the echo settles: some TUIs take a burst
  * ending in "\r" as a paste and never submit it.
  */
-export async function typeAndConfirm(ptyd: () => PtydClient | null, session: string, text: string, opts: DeliveryOptions = {}): Promise<boolean> {
+export async function typeAndConfirm(ptyd: () => PtydClient | null, session: string, rawText: string, opts: DeliveryOptions = {}): Promise<boolean> {
+  // What reaches the screen is the text without its controls: watch for that.
+  const text = plainTypedText(rawText);
   const { confirmMs = 5000, pollMs = 100, settleMs = 200, retryEnterAfterMs = 1500 } = opts;
   const screen = async (): Promise<ScreenText | null> => (await ptyd()?.text(session).catch(() => null)) ?? null;
   const type = (keys: string): void => ptyd()?.terminal({ t: 'input', session }, new TextEncoder().encode(keys));
