@@ -44,3 +44,30 @@ test('agent profiles: detection, an override for this repository, and choosing i
   await page.getByRole('button', { name: 'Create and start' }).click();
   await expect.poll(() => (fs.existsSync(argvFile) ? fs.readFileSync(argvFile, 'utf8') : '')).toBe('--\nexplain "this" repo\n');
 });
+
+test.describe('a version check that does not answer', () => {
+  test.use({ serverEnv: { SWITCHYARD_VERSION_TIMEOUT_MS: '1500' } });
+
+  test('says so on the Agents screen and in the New task dialog, and the agent can still be chosen', async ({ page, cockpit }) => {
+    // A Gemini CLI whose --version hangs (a slow Node CLI on a busy machine).
+    const fake = path.join(path.dirname(cockpit.dataDir), 'slow-gemini');
+    fs.writeFileSync(fake, `#!/bin/sh\nif [ "$1" = "--version" ]; then exec sleep 60; fi\necho started\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(cockpit.dataDir, 'agents.json'), JSON.stringify({ global: { gemini: { executable: fake } }, repositories: {} }));
+
+    await cockpit.open(page);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Agents…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Agents' });
+    const row = dialog.getByRole('row', { name: /Gemini CLI/ });
+    await expect(row).toContainText('installed · version check timed out');
+    await expect(row).toContainText('`slow-gemini --version` did not answer within 1.5 s');
+    await expect(row).not.toContainText('not installed');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'agents-probe-timed-out.png') });
+    await page.keyboard.press('Escape');
+
+    await page.getByRole('button', { name: /New task/ }).click();
+    const gemini = page.getByLabel('Agent').locator('option[value="gemini"]');
+    await expect(gemini).toHaveText('Gemini CLI — version check timed out');
+    await expect(gemini).toBeEnabled();
+  });
+});

@@ -26,8 +26,10 @@ export interface Cockpit {
   restartServer(): Promise<void>;
 }
 
-export const test = base.extend<{ cockpit: Cockpit }>({
-  cockpit: async ({}, use, testInfo) => {
+export const test = base.extend<{ cockpit: Cockpit; serverEnv: Record<string, string> }>({
+  /** Extra environment for `switchyard serve` (`test.use({ serverEnv: … })`). */
+  serverEnv: [{}, { option: true }],
+  cockpit: async ({ serverEnv }, use, testInfo) => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sy-e2e-'));
     // A path with a space and unicode, as real users have.
     const repo = path.join(tmp, 'my repo ü');
@@ -56,7 +58,7 @@ export const test = base.extend<{ cockpit: Cockpit }>({
       server = spawn(process.execPath, [path.join(ROOT, 'out', 'main', 'serve.js'), '--port', String(port), '--data-dir', dataDir, '--ready-file', readyFile], {
         stdio: ['ignore', 'pipe', 'pipe'],
         // A login shell killed mid-`pyenv rehash` by an earlier test's clean-up must not stall later ones.
-        env: { ...process.env, PYENV_REHASH_TIMEOUT: '1' },
+        env: { ...process.env, PYENV_REHASH_TIMEOUT: '1', ...serverEnv },
       });
       let output = '';
       const keep = (c: Buffer): void => {

@@ -20,6 +20,8 @@ export interface EngineOptions {
   rows?: number;
   /** Extra environment for every agent process. */
   agentEnv?: Record<string, string>;
+  /** How long an agent's version command may take (default 20 s; SWITCHYARD_VERSION_TIMEOUT_MS for serve). */
+  versionTimeoutMs?: number;
   /** Ports tasks get their blocks from (SWITCHYARD_PORT); default 41000–49999. */
   portRange?: { from: number; to: number };
   /** How often automatic clean-up and the missing-worktree check run (default 10 minutes). */

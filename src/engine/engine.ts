@@ -105,7 +105,12 @@ export class Engine extends EventEmitter<EngineEvents> {
       store: this.store,
       options,
       locks: new TaskLocks(),
-      agents: new AgentRegistry({ dataDir: options.dataDir, env: () => ({ ...process.env, ...options.agentEnv }) }),
+      agents: new AgentRegistry({
+        dataDir: options.dataDir,
+        env: () => ({ ...process.env, ...options.agentEnv }),
+        versionTimeoutMs: options.versionTimeoutMs ?? msFromEnv(process.env.SWITCHYARD_VERSION_TIMEOUT_MS),
+        onChange: () => this.emit('event', { type: 'agents' }),
+      }),
       ptyd: () => this.ptyd,
       requirePtyd: () => {
         if (!this.ptyd) throw new SwitchyardError('ptyd-unavailable', 'the terminal daemon is not connected; retrying');
@@ -637,4 +642,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.store.close();
     this.releaseLock();
   }
+}
+
+/** A positive whole number of milliseconds from an environment variable, or undefined. */
+function msFromEnv(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value && Number.isInteger(n) && n > 0 ? n : undefined;
 }

@@ -86,12 +86,24 @@ export const agentSpecSchema = z.union([
 ]);
 export type AgentSpec = z.infer<typeof agentSpecSchema>;
 
+/**
+ * The outcome of asking an installed agent for its version:
+ * - ok: it printed one (or its profile has no version command);
+ * - pending: the first probe of this executable has not finished yet;
+ * - timed-out: it did not answer in time (it is still installed);
+ * - failed: it could not run, or printed no version.
+ */
+export type VersionProbe = 'ok' | 'pending' | 'timed-out' | 'failed';
+
 /** A profile as this machine has it: installed or not, where, and which version. */
 export interface DetectedAgent {
   profile: AgentProfile;
   installed: boolean;
   path: string | null;
   version: string | null;
+  probe: VersionProbe;
+  /** Why there is no version, in one line, when the probe did not give one. */
+  probeNote: string | null;
   /** Where the profile comes from: built in, or overridden in the settings file. */
   source: 'builtin' | 'global' | 'repository';
 }

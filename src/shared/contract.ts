@@ -520,6 +520,8 @@ export type EngineEvent =
   | { type: 'project'; project: Project }
   /** A plan was created, edited, started, paused, stopped or finished. */
   | { type: 'plan'; plan: Plan }
+  /** What is known of the installed agents changed (a version probe answered): list them again. */
+  | { type: 'agents' }
   /** A task's terminal session started or ended. */
   | { type: 'terminal'; taskId: string; session: string; state: 'started' | 'exited'; exitCode: number | null; signal: number | null }
   /**

@@ -5,17 +5,25 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { LOGIN_SHELL, TASK_COMMAND, type AgentProfile } from '../../shared/agents';
+import { LOGIN_SHELL, type VersionProbe } from '../../shared/agents';
 import { loginShell } from './login-shell';
 import { findOnPath, isExecutableFile } from './resolve-executable';
 
-export const VERSION_TIMEOUT_MS = 3000;
+/**
+ * Long enough for a Node-based CLI on two busy cores: `gemini --version` alone takes 3.5–6 s
+ * there. Probes run in the background (version-probes.ts), so nobody waits this long.
+ */
+export const VERSION_TIMEOUT_MS = 20_000;
 const MAX_OUTPUT = 64 * 1024;
 
 export interface Detection {
   installed: boolean;
   path: string | null;
   version: string | null;
+  /** How asking for the version went (see VersionProbe). */
+  probe: VersionProbe;
+  /** One line for the user when the probe did not give a version: what happened. */
+  probeNote: string | null;
 }
 
 /** Where a profile's executable is, or null; never throws. */
@@ -34,12 +42,14 @@ export function parseVersion(output: string): string | null {
   return m ? m[1]! : null;
 }
 
-/** Runs `file versionArgs…` and returns what it printed, or null if it failed to run or hung. */
-export function runVersionCommand(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = VERSION_TIMEOUT_MS): Promise<string | null> {
+export type VersionCommandResult = { kind: 'exited'; output: string; code: number | null } | { kind: 'timed-out' } | { kind: 'failed'; reason: string };
+
+/** Runs `file versionArgs…` and returns what it printed, or why it printed nothing useful. */
+export function runVersionCommand(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = VERSION_TIMEOUT_MS): Promise<VersionCommandResult> {
   return new Promise((resolve) => {
     let out = '';
     let settled = false;
-    const finish = (v: string | null): void => {
+    const finish = (v: VersionCommandResult): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -49,8 +59,8 @@ export function runVersionCommand(file: string, args: string[], env: NodeJS.Proc
     try {
       // detached: its own process group, so a timeout also kills what it started.
       child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, windowsHide: true });
-    } catch {
-      resolve(null);
+    } catch (err) {
+      resolve({ kind: 'failed', reason: (err as Error).message });
       return;
     }
     const timer = setTimeout(() => {
@@ -61,25 +71,29 @@ export function runVersionCommand(file: string, args: string[], env: NodeJS.Proc
       }
       child.stdout?.destroy();
       child.stderr?.destroy();
-      finish(null);
+      finish({ kind: 'timed-out' });
     }, timeoutMs);
     const collect = (chunk: Buffer): void => {
       if (out.length < MAX_OUTPUT) out += chunk.toString('utf8');
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    child.on('error', () => finish(null));
-    child.on('close', () => finish(out));
+    child.on('error', (err) => finish({ kind: 'failed', reason: err.message }));
+    child.on('close', (code) => finish({ kind: 'exited', output: out, code }));
   });
 }
 
-/** Detects one profile: found on PATH (or at its absolute path), and its version if it says. */
-export async function detectProfile(profile: AgentProfile, env: NodeJS.ProcessEnv, timeoutMs = VERSION_TIMEOUT_MS): Promise<Detection> {
-  // A custom agent is a command line per task: nothing to look for until a task names one.
-  if (profile.executable === TASK_COMMAND) return { installed: true, path: null, version: null };
-  const found = locateExecutable(profile.executable, { ...env, ...profile.env });
-  if (!found) return { installed: false, path: null, version: null };
-  if (profile.versionArgs.length === 0) return { installed: true, path: found, version: null };
-  const output = await runVersionCommand(found, profile.versionArgs, { ...env, ...profile.env }, timeoutMs);
-  return { installed: true, path: found, version: output === null ? null : parseVersion(output) };
+/** Asks an installed executable for its version: never throws. */
+export async function probeVersion(file: string, versionArgs: string[], env: NodeJS.ProcessEnv, timeoutMs = VERSION_TIMEOUT_MS): Promise<Pick<Detection, 'version' | 'probe' | 'probeNote'>> {
+  if (versionArgs.length === 0) return { version: null, probe: 'ok', probeNote: null };
+  const command = [path.basename(file), ...versionArgs].join(' ');
+  const r = await runVersionCommand(file, versionArgs, env, timeoutMs);
+  if (r.kind === 'timed-out') return { version: null, probe: 'timed-out', probeNote: `\`${command}\` did not answer within ${timeoutMs >= 1000 ? `${(timeoutMs / 1000).toFixed(timeoutMs % 1000 ? 1 : 0)} s` : `${timeoutMs} ms`}` };
+  if (r.kind === 'failed') return { version: null, probe: 'failed', probeNote: `\`${command}\` could not run: ${r.reason}` };
+  const version = parseVersion(r.output);
+  if (version) return { version, probe: 'ok', probeNote: null };
+  const said = r.output.trim().split('\n')[0]?.slice(0, 120);
+  return { version: null, probe: 'failed', probeNote: `\`${command}\` printed no version${r.code ? ` (exit code ${r.code})` : ''}${said ? `: ${said}` : ''}` };
 }
+
+export const NOT_INSTALLED: Detection = { installed: false, path: null, version: null, probe: 'ok', probeNote: null };

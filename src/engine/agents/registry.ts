@@ -1,28 +1,48 @@
 /**
  * The engine's view of agent profiles: merged from the catalog and the settings file, per
- * repository, with what is installed. Detections run concurrently and are cached briefly,
- * because a version command can take seconds and the new-task dialog asks every time it opens.
+ * repository, with what is installed. Finding an executable is quick and done every time;
+ * asking it for its version can take seconds, so versions come from VersionProbes, and a list
+ * waits only briefly for a first probe: what is still being asked shows as pending, and an
+ * `agents` event follows when the answer is in.
  */
-import { isCustomAgent, type AgentList, type AgentOverrides, type AgentOverridesView, type AgentProfile, type AgentSpec, type DetectedAgent } from '../../shared/agents';
+import path from 'node:path';
+import { TASK_COMMAND, isCustomAgent, type AgentList, type AgentOverrides, type AgentOverridesView, type AgentProfile, type AgentSpec, type DetectedAgent } from '../../shared/agents';
 import { parseCommandLine } from '../../shared/command-line';
 import { SwitchyardError } from '../../shared/errors';
-import { detectProfile, type Detection } from './detect';
+import { NOT_INSTALLED, locateExecutable, type Detection } from './detect';
 import { EMPTY_OVERRIDES, mergeProfiles, overridesFilePath, readOverridesFile, validateOverridesFile, writeOverridesFile, type SourcedProfile } from './overrides';
+import { VersionProbes, type ProbeResult } from './version-probes';
 
-const CACHE_MS = 30_000;
+/** How long a list waits for first probes before answering with them pending. */
+const LIST_WAIT_MS = 2500;
 
 export interface AgentRegistryOptions {
   dataDir: string;
   /** The environment agents run with; detection looks on its PATH. */
   env: () => NodeJS.ProcessEnv;
-  cacheMs?: number;
   versionTimeoutMs?: number;
+  /** At most this many version commands at once. */
+  probeConcurrency?: number;
+  /** A cached version older than this is checked again in the background. */
+  probeRefreshMs?: number;
+  /** How long `list` waits for probes it had to start. */
+  listWaitMs?: number;
+  /** What is known about installed agents changed (a probe finished after a list answered). */
+  onChange?: () => void;
 }
 
 export class AgentRegistry {
-  private readonly cache = new Map<string, { at: number; detection: Promise<Detection> }>();
+  readonly probes: VersionProbes;
 
-  constructor(private readonly opts: AgentRegistryOptions) {}
+  constructor(private readonly opts: AgentRegistryOptions) {
+    this.probes = new VersionProbes({
+      cacheFile: path.join(opts.dataDir, 'agent-versions.json'),
+      timeoutMs: opts.versionTimeoutMs,
+      concurrency: opts.probeConcurrency,
+      refreshAfterMs: opts.probeRefreshMs,
+      onChange: opts.onChange,
+    });
+  }
 
   get settingsFile(): string {
     return overridesFilePath(this.opts.dataDir);
@@ -55,25 +75,46 @@ export class AgentRegistry {
   async list(repository: string | null): Promise<AgentList> {
     const { profiles, error } = this.profiles(repository);
     const env = this.opts.env();
-    const agents = await Promise.all(
-      profiles.map(async ({ profile, source }): Promise<DetectedAgent> => ({ profile, source, ...(await this.detect(profile, env)) })),
-    );
+    const detections: Detection[] = [];
+    const waiting: Promise<unknown>[] = [];
+    profiles.forEach(({ profile }, i) => {
+      const found = this.locate(profile, env);
+      if (found === null) {
+        detections[i] = { ...NOT_INSTALLED };
+        return;
+      }
+      if (found === TASK_COMMAND) {
+        detections[i] = { installed: true, path: null, version: null, probe: 'ok', probeNote: null };
+        return;
+      }
+      const { cached, probe } = this.probes.get({ file: found, versionArgs: profile.versionArgs, env: { ...env, ...profile.env }, keyEnv: profile.env });
+      const at = (r: ProbeResult): Detection => ({ installed: true, path: found, ...r });
+      detections[i] = at(cached ?? { version: null, probe: 'pending', probeNote: null });
+      if (probe) waiting.push(probe.then((r) => (detections[i] = at(r))));
+    });
+    if (waiting.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = await Promise.race([
+        Promise.all(waiting).then(() => true),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), this.opts.listWaitMs ?? LIST_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+      // Whoever got "pending" hears when the answers are in.
+      if (!waited) void Promise.all(waiting).then(() => this.opts.onChange?.());
+    }
+    const agents = profiles.map(({ profile, source }, i): DetectedAgent => ({ profile, source, ...detections[i]! }));
     return { agents, settingsFile: this.settingsFile, error };
   }
 
   /** Forgets what was detected, so the next list looks again (after installing an agent). */
   refresh(): void {
-    this.cache.clear();
+    this.probes.clear();
   }
 
-  private detect(profile: AgentProfile, env: NodeJS.ProcessEnv): Promise<Detection> {
-    // Whatever changes the answer is in the key: an override takes effect at once.
-    const key = JSON.stringify([profile.executable, profile.versionArgs, profile.env, env.PATH ?? '', env.SHELL ?? '']);
-    const hit = this.cache.get(key);
-    if (hit && Date.now() - hit.at < (this.opts.cacheMs ?? CACHE_MS)) return hit.detection;
-    const detection = detectProfile(profile, env, this.opts.versionTimeoutMs);
-    this.cache.set(key, { at: Date.now(), detection });
-    return detection;
+  /** The profile's executable, TASK_COMMAND for a custom command, or null when it is missing. */
+  private locate(profile: AgentProfile, env: NodeJS.ProcessEnv): string | null {
+    if (profile.executable === TASK_COMMAND) return TASK_COMMAND;
+    return locateExecutable(profile.executable, { ...env, ...profile.env });
   }
 
   /** The stored overrides of one scope, for the settings screen. */

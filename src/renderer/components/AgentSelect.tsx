@@ -22,12 +22,18 @@ export function useAgentList(api: Api, projectId: string | null): AgentListState
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    api.call('agents.list', projectId ? { projectId } : {}).then(
-      (l) => live && setList(l),
-      (err: Error) => live && setError(err.message),
-    );
+    const load = (): void => {
+      api.call('agents.list', projectId ? { projectId } : {}).then(
+        (l) => live && setList(l),
+        (err: Error) => live && setError(err.message),
+      );
+    };
+    load();
+    // A version probe answered after the list did: show what it found.
+    const off = api.transport.onEvent((e) => e.type === 'agents' && load());
     return () => {
       live = false;
+      off();
     };
   }, [api, projectId]);
   const refresh = useCallback(async () => {
@@ -48,7 +54,16 @@ export function selectable(a: DetectedAgent): boolean {
 
 /** While detection runs, the built-ins stand in (all selectable: the engine checks at start). */
 export function agentsOrBuiltins(list: AgentList | null): DetectedAgent[] {
-  return list?.agents ?? BUILTIN_PROFILES.map((profile) => ({ profile, installed: true, path: null, version: null, source: 'builtin' as const }));
+  return list?.agents ?? BUILTIN_PROFILES.map((profile) => ({ profile, installed: true, path: null, version: null, probe: 'pending' as const, probeNote: null, source: 'builtin' as const }));
+}
+
+/** What the version probe left us with, for an installed agent without a version: null when nothing needs saying. */
+export function probeSummary(a: DetectedAgent): string | null {
+  if (!a.installed || a.version) return null;
+  if (a.probe === 'pending') return 'checking version…';
+  if (a.probe === 'timed-out') return 'version check timed out';
+  if (a.probe === 'failed') return 'version unknown';
+  return null;
 }
 
 function label(a: DetectedAgent, detected: boolean): string {
@@ -56,7 +71,9 @@ function label(a: DetectedAgent, detected: boolean): string {
   if (a.profile.id === SHELL_PROFILE_ID) return 'Shell — your login shell';
   if (!detected) return a.profile.name;
   if (!a.installed) return `${a.profile.name} — not installed`;
-  return a.version ? `${a.profile.name} ${a.version}` : a.profile.name;
+  if (a.version) return `${a.profile.name} ${a.version}`;
+  const probe = probeSummary(a);
+  return probe ? `${a.profile.name} — ${probe}` : a.profile.name;
 }
 
 interface Props {
@@ -75,7 +92,7 @@ export function AgentSelect({ agents, detected, value, onChange, ariaLabel = 'Ag
     <select value={value} onChange={(e) => onChange(e.target.value)} aria-label={ariaLabel} disabled={disabled}>
       {emptyLabel !== undefined && <option value="">{emptyLabel}</option>}
       {agents.map((a) => (
-        <option key={a.profile.id} value={a.profile.id} disabled={detected && !selectable(a)} title={a.installed ? (a.path ?? undefined) : a.profile.installHint}>
+        <option key={a.profile.id} value={a.profile.id} disabled={detected && !selectable(a)} title={a.installed ? [a.path, a.probeNote].filter(Boolean).join(' — ') || undefined : a.profile.installHint}>
           {label(a, detected)}
         </option>
       ))}

@@ -9,6 +9,7 @@ import type { Project } from '../../shared/task';
 import type { Api } from '../api/client';
 import { EMPTY_DRAFT, changedFields, fromDraft, toDraft, type AgentDraft, type DraftErrors } from './agent-draft';
 import { Dialog } from './Dialog';
+import { probeSummary } from './AgentSelect';
 import '../styles/agents.css';
 
 interface Props {
@@ -56,6 +57,9 @@ export function AgentSettings({ api, project, onClose }: Props) {
     setEditing(null);
     void load();
   }, [load]);
+
+  // A version probe answered after the list did.
+  useEffect(() => api.transport.onEvent((e) => e.type === 'agents' && void load()), [api, load]);
 
   const save = async (overrides: AgentOverrides): Promise<boolean> => {
     setBusy(true);
@@ -176,7 +180,9 @@ export function AgentSettings({ api, project, onClose }: Props) {
                     ) : a.installed ? (
                       <>
                         <span className="agent-installed">{a.version ? `installed, ${a.version}` : 'installed'}</span>
+                        {probeSummary(a) && <span className={`agent-probe agent-probe-${a.probe}`}> · {probeSummary(a)}</span>}
                         {a.path && <div className="muted mono agent-path">{a.path}</div>}
+                        {a.probeNote && <div className="muted agent-path">{a.probeNote}</div>}
                       </>
                     ) : (
                       <>
