@@ -88,7 +88,7 @@ describe('exited sessions and idle exit', () => {
     process.kill(pid, 'SIGHUP');
     expect(await client.ping()).toMatchObject({ pid });
     expect(fs.readFileSync(path.join(path.dirname(paths.socketPath), 'ptyd.pid'), 'utf8')).toBe(String(pid));
-    expect(PTYD_PROTOCOL_VERSION).toBe(2);
+    expect(PTYD_PROTOCOL_VERSION).toBe(3);
   });
 });
 

@@ -48,6 +48,7 @@ import { prepareDemo } from './plans/demo';
 import { git } from './git/exec';
 import { globError, matchesGlob } from '../shared/globs';
 import { acquireEngineLock } from './engine-lock';
+import { TerminalTheme } from './sessions/terminal-theme';
 import { SessionBook } from './sessions/session-book';
 import { readSessionLogTail } from './ptyd/session-log';
 import { pruneSessionLogs } from './sessions/log-retention';
@@ -89,6 +90,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly mergeTrain: MergeTrain;
   /** Sessions that outlived their records: rebound, stopped, or shown as orphans. */
   private readonly sessionBook: SessionBook;
+  /** The theme windows draw, which ptyd answers programs' colour queries with. */
+  private readonly terminalTheme: TerminalTheme;
 
   private constructor(
     private readonly options: EngineOptions,
@@ -173,6 +176,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.planRunner = new PlanRunner(this.ctx, this.plans.store, this.runner, (task) => this.mergeTrain.offer(task));
     // ---- sessions: wiring ----
     this.sessionBook = new SessionBook(this.ctx, this.runner);
+    const themeSetting = this.settings().theme;
+    this.terminalTheme = new TerminalTheme(themeSetting === 'light' ? 'light' : 'dark', () => this.ptyd);
     this.on('event', (e) => {
       this.planRunner.onEvent(e);
       this.mergeTrain.onEvent(e);
@@ -311,6 +316,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       if (this.ptyd === client) this.ptyd = null;
       if (!this.closing) setTimeout(() => void this.reconnectPtyd(), 300).unref();
     });
+    await this.terminalTheme.tell(client);
     // No task can start until reconciliation is done, so none can be mistaken for a lost one.
     const sessions = await client.list();
     const held = new Set(sessions.map((s) => s.session));
@@ -376,6 +382,8 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   async updateSettings(patch: Partial<Settings>): Promise<Settings> {
     const next = await this.settingsStore.update(patch);
+    // A theme named outright applies at once, even with no window open to say so.
+    if (patch.theme === 'dark' || patch.theme === 'light') await this.terminalTheme.set(patch.theme).catch(() => {});
     // A cap may have changed: the scheduler looks again.
     this.planRunner.schedule();
     return next;
@@ -440,6 +448,10 @@ export class Engine extends EventEmitter<EngineEvents> {
       }),
       'settings.get': async () => this.settings(),
       'settings.update': (i) => this.updateSettings(i),
+      'ui.theme': async (i) => {
+        await this.terminalTheme.set(i.theme);
+        return null;
+      },
       'projects.list': async () => this.store.projects(),
       'projects.open': (i) => this.openProject(i.path),
       'projects.branches': (i) => this.branches(i.projectId),

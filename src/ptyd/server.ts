@@ -24,6 +24,7 @@ import { parseTerminalClientMessage, type TerminalServerMessage } from '../share
 import { PtySession, type SendToSubscriber } from './session';
 import { SessionLog } from './session-log';
 import { killTagged } from './process-tree';
+import { TERMINAL_PALETTES, type ThemeName } from '../shared/terminal-colors';
 
 export interface PtydOptions {
   socketPath: string;
@@ -48,6 +49,8 @@ export class PtydServer {
   private idleTimer: NodeJS.Timeout | null = null;
   /** Exited sessions waiting out their retention period. */
   private readonly retention = new Map<string, NodeJS.Timeout>();
+  /** The theme the user sees: colour queries are answered from its palette. */
+  private theme: ThemeName = 'dark';
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: PtydOptions) {
@@ -151,6 +154,9 @@ export class PtydServer {
       case 'shutdown':
         setImmediate(() => void this.shutdown());
         return null;
+      case 'theme':
+        this.theme = req.theme;
+        return null;
     }
   }
 
@@ -167,7 +173,10 @@ export class PtydServer {
       : null;
     let session: PtySession;
     try {
-      session = new PtySession(spec, log);
+      session = new PtySession(spec, log, {
+        palette: () => TERMINAL_PALETTES[this.theme],
+        onNotification: (text) => this.broadcast({ op: 'notification', session: spec.session, text }),
+      });
     } catch (err) {
       log?.end();
       throw err;

@@ -13,6 +13,8 @@ import { FLOW_HIGH_WATERMARK, FLOW_LOW_WATERMARK, MIRROR_SCROLLBACK } from '../s
 import { SESSION_TAG, foregroundGroup, isSameProcess, killTree, startTimeOf } from './process-tree';
 import type { SessionLog } from './session-log';
 import { holdTerminalOpen } from './terminal-hold';
+import { answerQueries } from './terminal-queries';
+import { TERMINAL_PALETTES, type TerminalPalette } from '../shared/terminal-colors';
 
 const { Terminal } = xtermHeadless;
 const { SerializeAddon } = serializeAddon;
@@ -28,6 +30,12 @@ const CATCH_UP_SCROLLBACK = 1000;
 /** Pause reading the PTY while the mirror has this much unparsed output queued. */
 const MIRROR_PAUSE_AT = 4 * 1024 * 1024;
 const MIRROR_RESUME_AT = 512 * 1024;
+
+/** What a session asks of ptyd about its terminal. */
+export interface SessionTerminal {
+  palette(): TerminalPalette;
+  onNotification(text: string): void;
+}
 
 export type SendToSubscriber = (msg: TerminalServerMessage, payload?: Uint8Array) => void;
 
@@ -67,10 +75,14 @@ export class PtySession {
   /** Closes ptyd's own descriptor of the terminal side, held so the agent's last output is kept. */
   private readonly releaseTerminal: (() => void) | null;
 
-  /** `log`: where every output byte is also appended, in order (none without --session-logs). */
+  /**
+   * `log`: where every output byte is also appended, in order (none without --session-logs).
+   * `terminal`: the palette colour queries are answered with, and where notifications go.
+   */
   constructor(
     spec: SpawnRequest,
     private readonly log: SessionLog | null = null,
+    terminal: SessionTerminal = { palette: () => TERMINAL_PALETTES.dark, onNotification: () => {} },
   ) {
     this.id = spec.session;
     this.cwd = spec.cwd;
@@ -93,6 +105,14 @@ export class PtySession {
       encoding: null,
     });
     this.agentStartTime = startTimeOf(this.proc.pid);
+    answerQueries(this.mirror, {
+      // An answer is the terminal's, not the user's: it does not count as input.
+      reply: (data) => {
+        if (!this.exit) this.proc.write(data);
+      },
+      palette: terminal.palette,
+      onNotification: (text) => terminal.onNotification(text),
+    });
     this.releaseTerminal = holdTerminalOpen(this.proc);
     this.proc.onData((data) => this.onOutput(toBytes(data)));
     this.proc.onExit(({ exitCode, signal }) => {

@@ -93,6 +93,8 @@ function Cockpit({ api }: { api: Api }) {
   const toast = useToast();
   const channel = useMemo(() => new TerminalChannel(api.transport), [api]);
   const theme = useResolvedTheme(settings.settings?.theme ?? 'system');
+  // ptyd answers agents' colour queries with the palette this window draws.
+  useEffect(() => void api.call('ui.theme', { theme }).catch(() => {}), [api, theme]);
   const scrollback = settings.settings?.scrollback ?? 5000;
 
   const [projectId, setProjectId] = useState<string | null>(() => localStorage.getItem(PROJECT_KEY));

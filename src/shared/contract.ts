@@ -218,6 +218,8 @@ export const API = {
   'app.info': call<AppInfo>()(empty),
   'settings.get': call<Settings>()(empty),
   'settings.update': call<Settings>()(settingsPatchSchema),
+  /** The theme this window draws (the setting, or the OS's for "system"): ptyd answers colour queries with it. */
+  'ui.theme': call<null>()(z.object({ theme: z.enum(['dark', 'light']) }).strict()),
   'projects.list': call<Project[]>()(empty),
   'projects.open': call<Project>()(z.object({ path }).strict()),
   'projects.branches': call<Branches>()(z.object({ projectId: id }).strict()),

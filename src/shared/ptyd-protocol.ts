@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import type { TerminalClientMessage, TerminalServerMessage } from './terminal';
+import type { ThemeName } from './terminal-colors';
 
-export const PTYD_PROTOCOL_VERSION = 2;
+export const PTYD_PROTOCOL_VERSION = 3;
 
 /** ptyd writes its pid here, in the run folder beside its socket. */
 export const PTYD_PID_FILE = 'ptyd.pid';
@@ -100,7 +101,9 @@ export type PtydRequest =
   | { op: 'ping' }
   /** Kills what is left of sessions this ptyd does not hold (a dead ptyd's agents): answers { killed }. */
   | { op: 'reap'; sessions: string[] }
-  | { op: 'shutdown' };
+  | { op: 'shutdown' }
+  /** The theme the user sees, whose palette answers programs' colour queries. */
+  | { op: 'theme'; theme: ThemeName };
 
 /** A session's whole output as plain text lines (wrapped rows joined), for logs and parsing. */
 export interface Transcript {
@@ -125,6 +128,8 @@ export type PtydServerHeader =
   | { op: 'res'; req: number; ok: true; value: unknown }
   | { op: 'res'; req: number; ok: false; error: string }
   | { op: 'exit'; session: string; exitCode: number | null; signal: number | null }
+  /** A program asked its terminal for a desktop notification (OSC 9, OSC 777;notify). */
+  | { op: 'notification'; session: string; text: string }
   | { op: 'term'; msg: TerminalServerMessage };
 
 const sessionId = z.string().regex(SESSION_ID_PATTERN);
@@ -154,4 +159,5 @@ export const ptydRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('ping') }),
   z.object({ op: z.literal('reap'), sessions: z.array(sessionId).max(10_000) }),
   z.object({ op: z.literal('shutdown') }),
+  z.object({ op: z.literal('theme'), theme: z.enum(['dark', 'light']) }),
 ]);

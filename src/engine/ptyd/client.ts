@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { PTYD_SECRET_FILE } from '../../shared/ptyd-secret';
+import type { ThemeName } from '../../shared/terminal-colors';
 import { EventEmitter } from 'node:events';
 import { StreamFrameReader, encodeStreamFrame } from '../../shared/frames';
 import {
@@ -52,6 +53,8 @@ export class PtydVersionMismatch extends SwitchyardError {
 
 export interface PtydClientEvents {
   exit: [session: string, exitCode: number | null, signal: number | null];
+  /** A program in the session asked its terminal for a notification (OSC 9, OSC 777). */
+  notification: [session: string, text: string];
   close: [];
 }
 
@@ -155,6 +158,9 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
       case 'exit':
         this.emit('exit', h.session, h.exitCode, h.signal);
         return;
+      case 'notification':
+        this.emit('notification', h.session, h.text);
+        return;
       case 'term':
         this.terminalListeners.get(h.msg.sub)?.(h.msg, payload);
         return;
@@ -223,6 +229,10 @@ export class PtydClient extends EventEmitter<PtydClientEvents> {
   }
   shutdown(): Promise<void> {
     return this.request({ op: 'shutdown' });
+  }
+  /** The theme the user sees: ptyd answers programs' colour queries from its palette. */
+  setTheme(theme: ThemeName): Promise<void> {
+    return this.request({ op: 'theme', theme });
   }
 
   /** Subscribes to a session's output; returns the subscription number to ack and detach with. */

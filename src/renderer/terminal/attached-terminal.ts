@@ -15,6 +15,7 @@ import { SearchAddon } from '@xterm/addon-search';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { openExternalLink } from './links';
+import { silenceQueryReplies } from './silence-replies';
 import { isMac } from '../keyboard';
 import { FLOW_ACK_EVERY, type TerminalServerMessage } from '../../shared/terminal';
 import type { TerminalChannel } from './channel';
@@ -85,6 +86,8 @@ export class AttachedTerminal {
       }),
     );
     this.term.attachCustomKeyEventHandler((e) => this.onKey(e));
+    // ptyd answers the agent's terminal queries; this window must not answer them again.
+    silenceQueryReplies(this.term);
     this.term.open(host);
     // The pane's size until the snapshot comes; nothing is sent to the PTY before the replay.
     this.fitToPane();
