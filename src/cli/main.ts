@@ -4,6 +4,7 @@
  *   switchyard notify needs-input [message]   the agent waits for the user
  *   switchyard notify done [message]          the agent is done (its exit still decides the state)
  *   switchyard notify "any message"           a line for the task's card and history
+ *   switchyard hook <event>                   from the agent's own hooks, which Switchyard wires at launch
  * It authenticates with the task's notify token from its environment.
  *
  * It also drives plans and tasks from scripts (commands.ts): switchyard plan …, switchyard task ….
@@ -12,6 +13,7 @@ import { NOTIFY_PROTOCOL_VERSION, TASK_ENV, type NotifyRequest } from '../shared
 import { parseNotifyArgs } from './notify-args';
 import { NotifyUnreachable, sendNotify } from './notify-client';
 import { COMMANDS_USAGE, runCommand } from './commands';
+import { runHook } from './hook';
 
 const USAGE = `usage: switchyard notify [--quiet | --json] needs-input [message]
        switchyard notify [--quiet | --json] done [message]
@@ -52,6 +54,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       return usage ? EXIT.usage : EXIT.failed;
     });
   }
+  // From an agent's own hooks, wired by Switchyard at launch: silent, and always exit code 0.
+  if (command === 'hook') return runHook(args, env, process.stdin);
   if (command !== 'notify') {
     process.stderr.write(`switchyard: unknown command "${command}"\n\n${USAGE}\n${COMMANDS_USAGE}`);
     return EXIT.usage;

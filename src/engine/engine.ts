@@ -462,6 +462,10 @@ export class Engine extends EventEmitter<EngineEvents> {
       'tasks.create': (i) => this.createTask(i),
       'tasks.start': (i) => this.startTask(i.taskId, { agent: i.agent, resume: i.resume }),
       'tasks.stop': (i) => this.stopTask(i.taskId),
+      'tasks.ready': async (i) => {
+        if (await this.gate.markReady(i.taskId)) return this.store.task(i.taskId);
+        return this.runner.stopTask(i.taskId, { to: 'review', reason: 'marked ready by the user' });
+      },
       'tasks.events': async (i) => this.store.events(i.taskId),
       'tasks.diff': (i) => this.review.diff(i.taskId, i.against),
       'tasks.commits': (i) => this.review.commits(i.taskId),

@@ -13,6 +13,7 @@ export interface Notice {
 
 const HEADLINES = {
   'needs-input': 'needs your input',
+  'your-turn': 'waits for your next message',
   finished: 'finished',
   'delivery-unconfirmed': 'did not take your feedback',
   stuck: 'looks stuck',

@@ -44,6 +44,7 @@ import { useResumeSupport } from './components/InterruptedBanner';
 /** A browser notification's title for each reason a task wants the user. */
 const ATTENTION_TITLE: Record<AttentionReason, (title: string) => string> = {
   'needs-input': (t) => `${t} needs your input`,
+  'your-turn': (t) => `${t}: your turn`,
   finished: (t) => `${t} finished`,
   'delivery-unconfirmed': (t) => `${t}: feedback not confirmed`,
   stuck: (t) => `${t} looks stuck`,

@@ -11,6 +11,8 @@ export const FEEDBACKABLE: readonly TaskState[] = ['running', 'review', 'failed'
 
 export const canStart = (t: Task): boolean => STARTABLE.includes(t.state) && !t.cleanedUp;
 export const canStop = (t: Task): boolean => t.state === 'running' || t.state === 'verifying';
+/** A running agent's work can be declared ready: the gate runs, and the agent stops for Review. */
+export const canMarkReady = (t: Task): boolean => t.state === 'running';
 export const canMerge = (t: Task): boolean => MERGEABLE.includes(t.state) && !t.cleanedUp && t.branch !== null;
 /** A plain shell has no one to take feedback: text typed there would run as a command. */
 export const canFeedback = (t: Task): boolean => FEEDBACKABLE.includes(t.state) && !t.cleanedUp && t.branch !== null && t.agent.profile !== 'shell';
@@ -23,13 +25,15 @@ export const canVerify = (t: Task): boolean => hasWorktree(t) && !canStop(t) && 
 /** Checks can change until the task is done; title and prompt only while it is queued. */
 export const canEditChecks = (t: Task): boolean => t.state !== 'done';
 
-export type DismissableFlag = 'needsInput' | 'deliveryUnconfirmed' | 'message' | 'stuck' | 'overBudget';
+export type DismissableFlag = 'needsInput' | 'yourTurn' | 'deliveryUnconfirmed' | 'message' | 'stuck' | 'overBudget';
 
 export interface TaskActions {
   start(task: Task, agent?: AgentSpec): Promise<void>;
   /** Starts the agent again continuing its own session, where its profile can resume (an interrupted task). */
   resume(task: Task): Promise<void>;
   stop(task: Task): Promise<void>;
+  /** The running agent's work is ready: the verify gate, then Review. */
+  ready(task: Task): Promise<void>;
   openInEditor(task: Task): Promise<void>;
   openShell(task: Task): Promise<string | null>;
   archive(task: Task, archived: boolean): Promise<void>;
@@ -86,6 +90,10 @@ export function useTaskActions(deps: Deps): TaskActions {
       },
       stop: async (task) => {
         const t = await guard('Could not stop', () => api().call('tasks.stop', { taskId: task.id }));
+        if (t) d.onTaskChanged(t);
+      },
+      ready: async (task) => {
+        const t = await guard(`Could not mark “${task.title}” ready`, () => api().call('tasks.ready', { taskId: task.id }));
         if (t) d.onTaskChanged(t);
       },
       openInEditor: async (task) => {

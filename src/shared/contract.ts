@@ -198,7 +198,7 @@ export type FeedbackDelivery = 'typed-confirmed' | 'typed-unconfirmed' | 'restar
 export type FeedbackResult = { task: Task; delivery: FeedbackDelivery };
 
 /** Why a task wants the user's attention (an OS or browser notification). */
-export type AttentionReason = 'needs-input' | 'finished' | 'delivery-unconfirmed' | 'stuck' | 'over-budget' | 'verify-failed';
+export type AttentionReason = 'needs-input' | 'your-turn' | 'finished' | 'delivery-unconfirmed' | 'stuck' | 'over-budget' | 'verify-failed';
 
 /** Declares a call: its input schema, and (as a type only) its output. */
 function call<Out>() {
@@ -237,6 +237,8 @@ export const API = {
       .strict(),
   ),
   'tasks.stop': call<Task>()(taskRef),
+  /** A running agent's work is ready (its turn is over): the verify gate checks it, then Review. */
+  'tasks.ready': call<Task>()(taskRef),
   'tasks.events': call<TaskEvent[]>()(taskRef),
   'tasks.diff': call<TaskDiff>()(z.object({ taskId: id, against: diffAgainstSchema.optional() }).strict()),
   'tasks.commits': call<CommitInfo[]>()(taskRef),
@@ -286,7 +288,7 @@ export const API = {
   /** The task's history of feedback sent and agent reports, oldest first. */
   'tasks.messages': call<TaskMessage[]>()(taskRef),
   /** The user has seen a flag and dismisses it. */
-  'tasks.dismissFlag': call<Task>()(z.object({ taskId: id, flag: z.enum(['needsInput', 'deliveryUnconfirmed', 'message', 'stuck', 'overBudget']) }).strict()),
+  'tasks.dismissFlag': call<Task>()(z.object({ taskId: id, flag: z.enum(['needsInput', 'yourTurn', 'deliveryUnconfirmed', 'message', 'stuck', 'overBudget']) }).strict()),
   // ---- checks: verify gate, reviewer, retries, timeline ----
   /** What applies to the task: its own settings over its repository's over the global ones. */
   'tasks.checks': call<EffectiveChecks>()(taskRef),

@@ -15,8 +15,17 @@ export const TASK_ENV = {
   socket: 'SWITCHYARD_NOTIFY_SOCKET',
 } as const;
 
-export const NOTIFY_KINDS = ['needs-input', 'done', 'message'] as const;
+/**
+ * needs-input: the agent waits on a question (a permission); done: the agent says the work is
+ * done (the verify gate may run); message: a line for the card. From an agent's own hooks also:
+ * turn-end: the agent finished a turn and waits for the user's next message ("your turn");
+ * working: the agent took up work again (a prompt was submitted, a permission answered).
+ */
+export const NOTIFY_KINDS = ['needs-input', 'done', 'message', 'turn-end', 'working'] as const;
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
+
+/** An agent's own session id as its hooks report it (Claude's session_id, Codex's thread id…). */
+export const agentSessionIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/);
 
 /** Longest message kept; a hook may hand over a whole transcript, and the card needs a line. */
 export const NOTIFY_MESSAGE_MAX = 2000;
@@ -31,6 +40,10 @@ export const notifyRequestSchema = z
     token: z.string().min(16).max(256),
     kind: z.enum(NOTIFY_KINDS),
     message: z.string().max(NOTIFY_MESSAGE_MAX).nullable(),
+    /** Sent by the agent's own hook (`switchyard hook …`), not by a `switchyard notify` it ran. */
+    source: z.enum(['hook', 'notify']).optional(),
+    /** The agent's own session id, for resuming exactly this conversation. */
+    agentSession: agentSessionIdSchema.nullable().optional(),
   })
   .strict();
 

@@ -47,10 +47,24 @@ export function columnOf(state: TaskState): Column {
 /** The placeholder a command line uses for the task's prompt. */
 export const PROMPT_PLACEHOLDER = '{prompt}';
 
+/**
+ * Who raised "needs input" or "your turn": the agent's own hook (or a notification it sent its
+ * terminal), a `switchyard notify` it ran, or the screen heuristic (the fallback for agents
+ * without hooks).
+ */
+export type FlagSource = 'hook' | 'notify' | 'screen';
+
 /** Flags, not states (DESIGN.md): they ride on a task whatever its state. */
 export interface TaskFlags {
-  /** The agent waits for the user: it said so (notify), or its screen ends in a prompt and it went quiet. */
+  /** The agent waits for the user: it said so (hook, notify), or its screen ends in a prompt and it went quiet. */
   needsInput: boolean;
+  /** Who raised needsInput (null when it is down). */
+  needsInputSource: FlagSource | null;
+  /**
+   * The agent ended its turn and waits for the next message (its turn-end hook). It is still
+   * running: the user sends a follow-up, or marks the task ready, which runs the verify gate.
+   */
+  yourTurn: boolean;
   /** Feedback was typed into the agent, but the agent was not seen to take it. */
   deliveryUnconfirmed: boolean;
   /** The last thing the agent reported through `switchyard notify`, if any. */
@@ -65,7 +79,12 @@ export interface TaskFlags {
   overBudget: boolean;
 }
 
-export const NO_FLAGS: TaskFlags = { needsInput: false, deliveryUnconfirmed: false, message: null, conflicts: [], worktreeMissing: false, stuck: false, overBudget: false };
+export const NO_FLAGS: TaskFlags = { needsInput: false, needsInputSource: null, yourTurn: false, deliveryUnconfirmed: false, message: null, conflicts: [], worktreeMissing: false, stuck: false, overBudget: false };
+
+/** The flags with "needs input" and "your turn" down: the agent moved on, or is gone. */
+export function notWaiting(flags: TaskFlags): TaskFlags {
+  return { ...flags, needsInput: false, needsInputSource: null, yourTurn: false };
+}
 
 export interface DiffStat {
   files: number;
@@ -96,6 +115,8 @@ export interface Task {
   worktreePath: string | null;
   /** The session id of the current run in ptyd, while one exists. */
   sessionId: string | null;
+  /** The agent's own session (conversation) id, as its hooks last reported it: Resume continues this one. */
+  agentSession: string | null;
   exitCode: number | null;
   /** Why the task is in its current state, for the card and the event log. */
   stateReason: string | null;

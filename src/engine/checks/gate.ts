@@ -19,7 +19,7 @@ import {
   type VerifyTrigger,
 } from '../../shared/checks';
 import { SwitchyardError } from '../../shared/errors';
-import type { Task, TaskState } from '../../shared/task';
+import { notWaiting, type Task, type TaskState } from '../../shared/task';
 import type { EngineContext } from '../context';
 import type { RepoSetup } from '../repo-config/repo-setup';
 import type { SessionWaiter } from '../tasks/session-waiter';
@@ -71,7 +71,7 @@ export class CheckGate {
     const { store } = this.ctx;
     const task = store.task(taskId);
     if (task.state !== 'running') return;
-    const flags = { ...task.flags, needsInput: false, stuck: false };
+    const flags = { ...notWaiting(task.flags), stuck: false };
     let checks: EffectiveChecks;
     try {
       checks = await this.deps.checks.forTask(taskId, true);
@@ -93,19 +93,36 @@ export class CheckGate {
   /** The agent reported `switchyard notify done` while it runs: verify now, the agent still up. */
   agentReportedDone(taskId: string): void {
     void this.ctx.locks
-      .run(taskId, async () => {
-        const { store } = this.ctx;
-        const task = store.task(taskId);
-        if (task.state !== 'running' || (task.sessionId && this.deps.isStopping(task.sessionId))) return;
-        const checks = await this.deps.checks.forTask(taskId, true);
-        if (!checks.verify && !checks.reviewer) return;
-        const flags = { ...task.flags, needsInput: false, stuck: false };
-        this.ctx.taskChanged(store.transition(taskId, 'verifying', 'the agent reported done; verifying', { flags, gate: { ...task.gate, verify: null, review: null, escalated: null } }));
-        this.launch(taskId, 'done');
-      })
+      .run(taskId, () => this.verifyLive(taskId, 'the agent reported done; verifying'))
       .catch((err: unknown) => {
         if (!this.closed) this.ctx.store.addNote(taskId, `verify after "done" could not start: ${(err as Error).message}`);
       });
+  }
+
+  /**
+   * The user marks a running task ready (its agent waits, its turn over): the gate checks the
+   * work with the agent still up, then stops it and moves the task to Review. Without checks
+   * there is nothing to run: false, and the caller stops the agent into Review.
+   */
+  markReady(taskId: string): Promise<boolean> {
+    return this.ctx.locks.run(taskId, async () => {
+      const task = this.ctx.store.task(taskId);
+      if (task.state !== 'running') throw new SwitchyardError('bad-state', `only a running task can be marked ready; this one is ${task.state}`);
+      return this.verifyLive(taskId, 'marked ready by the user; verifying');
+    });
+  }
+
+  /** Starts the gate on a live agent's work (under the task lock); false when there is nothing to check. */
+  private async verifyLive(taskId: string, why: string): Promise<boolean> {
+    const { store } = this.ctx;
+    const task = store.task(taskId);
+    if (task.state !== 'running' || (task.sessionId && this.deps.isStopping(task.sessionId))) return false;
+    const checks = await this.deps.checks.forTask(taskId, true);
+    if (!checks.verify && !checks.reviewer) return false;
+    const flags = { ...notWaiting(task.flags), stuck: false };
+    this.ctx.taskChanged(store.transition(taskId, 'verifying', why, { flags, gate: { ...task.gate, verify: null, review: null, escalated: null } }));
+    this.launch(taskId, 'done');
+    return true;
   }
 
   /** The user asks for a verify of a finished task. It reports; it never sends the agent back. */

@@ -193,4 +193,8 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE tasks ADD COLUMN plan_wait TEXT;
   CREATE INDEX tasks_by_plan ON tasks(plan_id);
   `,
+  // 8: the agent's own session id, as its hooks report it, so a resume continues that one
+  `
+  ALTER TABLE tasks ADD COLUMN agent_session TEXT;
+  `,
 ];

@@ -48,6 +48,7 @@ interface TaskRow {
   files_scope_json: string | null;
   plan_parents_json: string | null;
   plan_wait: string | null;
+  agent_session: string | null;
 }
 
 function toTask(r: TaskRow): Task {
@@ -68,6 +69,7 @@ function toTask(r: TaskRow): Task {
     updatedAt: r.updated_at,
     stateChangedAt: r.state_changed_at,
     cleanedUp: r.cleaned_up === 1,
+    agentSession: r.agent_session ?? null,
     flags: { ...NO_FLAGS, ...(JSON.parse(r.flags_json) as Partial<TaskFlags>) },
     diffStat: r.diff_files === null ? null : { files: r.diff_files, additions: r.diff_additions ?? 0, deletions: r.diff_deletions ?? 0 },
     archived: r.archived === 1,
@@ -91,7 +93,7 @@ function toTask(r: TaskRow): Task {
 
 /** Fields of a task that change after creation. */
 export type TaskPatch = Partial<
-  Pick<Task, 'branch' | 'worktreePath' | 'sessionId' | 'exitCode' | 'cleanedUp' | 'flags' | 'diffStat' | 'archived' | 'title' | 'prompt' | 'baseBranch' | 'agent' | 'checks' | 'gate'>
+  Pick<Task, 'branch' | 'worktreePath' | 'sessionId' | 'agentSession' | 'exitCode' | 'cleanedUp' | 'flags' | 'diffStat' | 'archived' | 'title' | 'prompt' | 'baseBranch' | 'agent' | 'checks' | 'gate'>
 >;
 
 /** Each patchable field, as the columns and values it is stored in. */
@@ -101,6 +103,7 @@ function patchColumns(patch: TaskPatch): [string, unknown][] {
   if (patch.branch !== undefined) cols.push(['branch', patch.branch]);
   if (patch.worktreePath !== undefined) cols.push(['worktree_path', patch.worktreePath]);
   if (patch.sessionId !== undefined) cols.push(['session_id', patch.sessionId]);
+  if (patch.agentSession !== undefined) cols.push(['agent_session', patch.agentSession]);
   if (patch.exitCode !== undefined) cols.push(['exit_code', patch.exitCode]);
   if (patch.cleanedUp !== undefined) cols.push(['cleaned_up', bool(patch.cleanedUp)]);
   if (patch.flags !== undefined) cols.push(['flags_json', JSON.stringify(patch.flags)]);

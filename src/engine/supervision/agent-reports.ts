@@ -6,7 +6,7 @@
  */
 import type { NotifyRequest } from '../../shared/notify-protocol';
 import { SwitchyardError } from '../../shared/errors';
-import type { Task } from '../../shared/task';
+import { notWaiting, type FlagSource, type Task } from '../../shared/task';
 import type { EngineContext } from '../context';
 import type { Attention } from './attention';
 import type { NeedsInputMonitor } from './monitor';
@@ -35,9 +35,13 @@ export class AgentReports {
 
   async handle(req: NotifyRequest): Promise<string> {
     const { store } = this.ctx;
-    const task = store.task(req.taskId);
+    let task = store.task(req.taskId);
     if (task.cleanedUp || task.state === 'done') throw new SwitchyardError('bad-state', `the task is ${task.state === 'done' ? 'merged' : 'cleaned up'}; nothing to report on`);
     const message = req.message?.trim() || null;
+    const source: FlagSource = req.source === 'hook' ? 'hook' : 'notify';
+    if (req.agentSession && req.agentSession !== task.agentSession) task = store.patchTask(task.id, { agentSession: req.agentSession });
+    // A hook speaking for a live agent: from now on the hooks, not the screen, say when it waits.
+    if (source === 'hook' && task.state === 'running') this.monitor.hooksSpeak(task.id);
     switch (req.kind) {
       case 'needs-input': {
         if (message) store.addMessage(task.id, 'notify', `Needs input: ${message}`);
@@ -46,10 +50,25 @@ export class AgentReports {
           return `noted; the task is ${task.state}, so it is not flagged`;
         }
         const was = task.flags.needsInput;
-        const flagged = this.changed(store.patchTask(task.id, { flags: { ...task.flags, needsInput: true, message: message ?? task.flags.message } }));
-        this.monitor.agentWaits(task.id);
+        const flags = { ...task.flags, needsInput: true, needsInputSource: source, yourTurn: false, message: message ?? task.flags.message };
+        const flagged = this.changed(store.patchTask(task.id, { flags }));
+        this.monitor.agentWaits(task.id, source);
         if (!was) this.attention.raise(flagged, 'needs-input', message ?? 'Needs your input');
         return 'flagged: needs input';
+      }
+      case 'turn-end': {
+        if (task.state !== 'running') return `noted; the task is ${task.state}`;
+        const text = message ? `Turn ended: ${message}` : 'Turn ended';
+        store.addMessage(task.id, 'notify', text);
+        const was = task.flags.yourTurn;
+        const flagged = this.changed(store.patchTask(task.id, { flags: { ...notWaiting(task.flags), yourTurn: true, message: message ?? task.flags.message } }));
+        this.monitor.agentWaits(task.id, source);
+        if (!was) this.attention.raise(flagged, 'your-turn', message ? `Your turn: ${message}` : 'Your turn: the agent waits for your next message');
+        return 'flagged: your turn';
+      }
+      case 'working': {
+        if (task.state === 'running' && (task.flags.needsInput || task.flags.yourTurn)) this.changed(store.patchTask(task.id, { flags: notWaiting(task.flags) }));
+        return 'noted: working';
       }
       case 'done': {
         const text = message ? `Done: ${message}` : 'Done';

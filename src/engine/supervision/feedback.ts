@@ -6,7 +6,7 @@
  */
 import type { FeedbackResult } from '../../shared/contract';
 import { SwitchyardError } from '../../shared/errors';
-import type { Task, TaskState } from '../../shared/task';
+import { notWaiting, type Task, type TaskState } from '../../shared/task';
 import type { EngineContext } from '../context';
 import { TaskLocks } from '../tasks/task-locks';
 import type { Attention } from './attention';
@@ -71,7 +71,7 @@ export class Feedback {
 
   private clearFlags(taskId: string): void {
     const t = this.ctx.store.task(taskId);
-    if (!t.flags.needsInput && !t.flags.deliveryUnconfirmed) return;
-    this.ctx.taskChanged(this.ctx.store.patchTask(taskId, { flags: { ...t.flags, needsInput: false, deliveryUnconfirmed: false } }));
+    if (!t.flags.needsInput && !t.flags.yourTurn && !t.flags.deliveryUnconfirmed) return;
+    this.ctx.taskChanged(this.ctx.store.patchTask(taskId, { flags: { ...notWaiting(t.flags), deliveryUnconfirmed: false } }));
   }
 }

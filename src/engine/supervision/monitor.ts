@@ -1,10 +1,15 @@
 /**
- * Watches running agents for "needs input" without hooks: every second it reads each running
- * agent's screen from ptyd and applies the heuristic (needs-input.ts). The flag is raised once
- * the agent is quiet for the configured period with a prompt on screen, and cleared when the
- * agent prints again or the user types (or sends feedback).
+ * Watches running agents for "needs input": every second it reads each running agent's screen
+ * from ptyd. For agents without hooks it applies the heuristic (needs-input.ts): the flag is
+ * raised once the agent is quiet for the configured period with a prompt on screen, and cleared
+ * when the agent prints again or the user types (or sends feedback).
+ *
+ * Once an agent's own hooks have spoken for its run, they say when it waits, and the screen is
+ * no longer judged (a TUI redraws its input box after every turn; only the hook knows why). A
+ * flag a hook raised is cleared by the user typing, a "working" hook, feedback, or the run
+ * ending; never by output, since TUIs draw while they wait.
  */
-import type { Task } from '../../shared/task';
+import { notWaiting, type FlagSource, type Task } from '../../shared/task';
 import type { EngineContext } from '../context';
 import { Ticker } from './ticker';
 import { waitsForInput } from './needs-input';
@@ -15,6 +20,8 @@ interface Flagged {
   inputBytes: number | null;
   /** Output before this time still counts as the flagging (the CLI printing its own result). */
   absorbUntil: number;
+  /** Raised by a hook: only input clears it, not output. */
+  byHook: boolean;
 }
 
 /** After `switchyard notify needs-input`, output this soon after is the CLI's or hook's own. */
@@ -27,6 +34,8 @@ export class NeedsInputMonitor {
   private readonly paused = new Set<string>();
   /** Tasks whose flag the user dismissed, with the output offset then: not again until it moves. */
   private readonly dismissed = new Map<string, number | null>();
+  /** Tasks whose hooks have spoken, with the session they spoke for: the screen is not judged. */
+  private readonly hooked = new Map<string, string | null>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -59,9 +68,14 @@ export class NeedsInputMonitor {
     this.dismissed.set(taskId, null);
   }
 
-  /** The agent said it waits (`switchyard notify needs-input`): watch for it to move on. */
-  agentWaits(taskId: string): void {
-    this.flagged.set(taskId, { seq: null, inputBytes: null, absorbUntil: Date.now() + NOTIFY_GRACE_MS });
+  /** The agent said it waits (a hook, or `switchyard notify needs-input`): watch for it to move on. */
+  agentWaits(taskId: string, source: FlagSource = 'notify'): void {
+    this.flagged.set(taskId, { seq: null, inputBytes: null, absorbUntil: Date.now() + NOTIFY_GRACE_MS, byHook: source === 'hook' });
+  }
+
+  /** The agent's hooks reported on this run: they, not the screen, say when it waits. */
+  hooksSpeak(taskId: string): void {
+    this.hooked.set(taskId, this.ctx.store.task(taskId).sessionId);
   }
 
   tick(): Promise<void> {
@@ -70,6 +84,7 @@ export class NeedsInputMonitor {
       const ids = new Set(running.map((t) => t.id));
       for (const id of this.flagged.keys()) if (!ids.has(id)) this.flagged.delete(id);
       for (const id of this.dismissed.keys()) if (!ids.has(id)) this.dismissed.delete(id);
+      for (const id of this.hooked.keys()) if (!ids.has(id)) this.hooked.delete(id);
       for (const task of running) await this.check(task);
     });
   }
@@ -84,18 +99,24 @@ export class NeedsInputMonitor {
     const now = this.ctx.store.task(task.id);
     if (now.state !== 'running' || now.sessionId !== task.sessionId || this.paused.has(task.id)) return;
 
-    if (now.flags.needsInput) {
+    if (now.flags.needsInput || now.flags.yourTurn) {
       const f = this.flagged.get(task.id);
+      const byHook = f?.byHook ?? now.flags.needsInputSource === 'hook';
       if (!f || Date.now() < f.absorbUntil || f.seq === null || f.inputBytes === null) {
-        this.flagged.set(task.id, { seq: s.seq, inputBytes: s.inputBytes, absorbUntil: f?.absorbUntil ?? 0 });
-        return;
+        // Output in the grace period is the reporter's own; input from the first look on is the user's.
+        const inputBytes = f?.inputBytes ?? s.inputBytes;
+        if (s.inputBytes <= inputBytes || !f) {
+          this.flagged.set(task.id, { seq: s.seq, inputBytes, absorbUntil: f?.absorbUntil ?? 0, byHook });
+          return;
+        }
       }
-      if (s.seq > f.seq || s.inputBytes > f.inputBytes) {
+      if (s.inputBytes > (f.inputBytes ?? s.inputBytes) || (!byHook && f.seq !== null && s.seq > f.seq)) {
         this.flagged.delete(task.id);
-        this.ctx.taskChanged(this.ctx.store.patchTask(task.id, { flags: { ...now.flags, needsInput: false } }));
+        this.ctx.taskChanged(this.ctx.store.patchTask(task.id, { flags: notWaiting(now.flags) }));
       }
       return;
     }
+    if (this.hooked.has(task.id) && this.hooked.get(task.id) === now.sessionId) return;
     if (this.dismissed.has(task.id)) {
       const at = this.dismissed.get(task.id);
       if (at === null || at === undefined || s.seq <= at) {
@@ -105,8 +126,8 @@ export class NeedsInputMonitor {
       this.dismissed.delete(task.id);
     }
     if (!waitsForInput({ lines: s.lines, quietMs: s.quietMs, cursorRow: s.cursorRow }, this.ctx.settings().needsInputQuietMs)) return;
-    this.flagged.set(task.id, { seq: s.seq, inputBytes: s.inputBytes, absorbUntil: 0 });
-    const flaggedTask = this.ctx.taskChanged(this.ctx.store.patchTask(task.id, { flags: { ...now.flags, needsInput: true } }));
+    this.flagged.set(task.id, { seq: s.seq, inputBytes: s.inputBytes, absorbUntil: 0, byHook: false });
+    const flaggedTask = this.ctx.taskChanged(this.ctx.store.patchTask(task.id, { flags: { ...now.flags, needsInput: true, needsInputSource: 'screen' } }));
     this.onRaised(flaggedTask);
   }
 }

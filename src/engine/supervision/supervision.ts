@@ -93,8 +93,8 @@ export class Supervision {
 
   dismissFlag(taskId: string, flag: keyof TaskFlags): Task {
     const t = this.ctx.store.task(taskId);
-    if (flag === 'needsInput') this.monitor.dismiss(taskId);
-    const flags: TaskFlags = { ...t.flags, [flag]: flag === 'message' ? null : false };
+    if (flag === 'needsInput' || flag === 'yourTurn') this.monitor.dismiss(taskId);
+    const flags: TaskFlags = { ...t.flags, [flag]: flag === 'message' ? null : false, ...(flag === 'needsInput' ? { needsInputSource: null } : {}) };
     if (flag === 'stuck' || flag === 'overBudget') this.watchdog.dismiss(taskId, flag);
     if (flag === 'stuck' || flag === 'overBudget') this.ctx.store.addNote(taskId, `supervision: the user dismissed the ${flag === 'stuck' ? 'stuck' : 'over budget'} flag`);
     return this.ctx.taskChanged(this.ctx.store.patchTask(taskId, { flags }));

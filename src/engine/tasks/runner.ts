@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ParsedInput } from '../../shared/contract';
 import { SwitchyardError } from '../../shared/errors';
 import type { SessionInfo } from '../../shared/ptyd-protocol';
-import { STARTABLE_STATES, type Task, type TaskState } from '../../shared/task';
+import { STARTABLE_STATES, notWaiting, type Task, type TaskState } from '../../shared/task';
 import { EMPTY_GATE } from '../../shared/checks';
 import { isCustomAgent, type AgentSpec } from '../../shared/agents';
 import { buildLaunch } from '../agents/profiles';
@@ -48,9 +48,9 @@ export interface GateHooks {
   abort(taskId: string, stop?: { to: 'cancelled' | 'interrupted' | 'failed'; reason: string }): Promise<boolean>;
 }
 
-/** How a stop ends: by the user (cancelled), or by supervision (failed, or interrupted before a restart). */
+/** How a stop ends: by the user (cancelled, or review when they mark it ready), or by supervision (failed, or interrupted before a restart). */
 export interface StopOptions {
-  to?: 'cancelled' | 'failed' | 'interrupted';
+  to?: 'cancelled' | 'failed' | 'interrupted' | 'review';
   reason?: string;
 }
 
@@ -180,7 +180,7 @@ export class TaskRunner {
       const why = opts.reason ?? (task.state === 'queued' ? `started ${describeAgent(task)}` : `restarted ${describeAgent(task)}`);
       // A new run: the last one's "needs input" and undelivered feedback no longer apply.
       // Conflicts of a last merge attempt are stale once the agent works again.
-      const flags = { ...store.task(task.id).flags, needsInput: false, deliveryUnconfirmed: false, stuck: false, conflicts: [], overBudget: opts.automatic ? store.task(task.id).flags.overBudget : false };
+      const flags = { ...notWaiting(store.task(task.id).flags), deliveryUnconfirmed: false, stuck: false, conflicts: [], overBudget: opts.automatic ? store.task(task.id).flags.overBudget : false };
       // The user starting a task again gives it fresh fix rounds and retries.
       const gate = opts.automatic ? undefined : EMPTY_GATE;
       // The run and the state change land together: a crash between them would leave a live
@@ -234,11 +234,13 @@ export class TaskRunner {
     return this.ctx.locks.run(taskId, async () => {
       const task = this.ctx.store.task(taskId);
       if (task.state === 'verifying') {
+        if (opts.to === 'review') throw new SwitchyardError('bad-state', 'the task is being verified already; Review follows when the checks pass');
         // The gate ends the task once its run is stopped; an agent still up (it reported done) goes too.
         const alive = task.sessionId !== null && this.ctx.store.runs(taskId).some((r) => r.sessionId === task.sessionId && r.endedAt === null);
         if (alive) await this.ctx.requirePtyd().kill(task.sessionId!).catch(() => {});
-        if (await this.gate?.abort(taskId, { to: opts.to ?? 'cancelled', reason: opts.reason ?? 'stopped by the user during verify' })) return this.ctx.store.task(taskId);
-        return this.ctx.taskChanged(this.ctx.store.transition(taskId, opts.to ?? 'cancelled', opts.reason ?? 'stopped by the user during verify'));
+        const to = opts.to ?? 'cancelled';
+        if (await this.gate?.abort(taskId, { to, reason: opts.reason ?? 'stopped by the user during verify' })) return this.ctx.store.task(taskId);
+        return this.ctx.taskChanged(this.ctx.store.transition(taskId, to, opts.reason ?? 'stopped by the user during verify'));
       }
       if (!LIVE_STATES.includes(task.state) || !task.sessionId) {
         throw new SwitchyardError('bad-state', 'the task has no running agent to stop');
@@ -269,7 +271,7 @@ export class TaskRunner {
     // While verifying (the agent reported done and then exited), the gate decides what follows.
     if (task.state === 'verifying') return;
     if (stop) {
-      this.ctx.taskChanged(store.transition(task.id, stop.to, stop.reason, { exitCode, flags: { ...task.flags, needsInput: false } }));
+      this.ctx.taskChanged(store.transition(task.id, stop.to, stop.reason, { exitCode, flags: notWaiting(task.flags) }));
       return;
     }
     const code = exitCode ?? (signal ? 128 + signal : null);
@@ -281,7 +283,7 @@ export class TaskRunner {
     }
     const next: TaskState = code === 0 ? 'review' : 'failed';
     // An agent that has exited waits for nothing.
-    this.ctx.taskChanged(store.transition(task.id, next, why, { exitCode: code, flags: { ...task.flags, needsInput: false, stuck: false } }));
+    this.ctx.taskChanged(store.transition(task.id, next, why, { exitCode: code, flags: { ...notWaiting(task.flags), stuck: false } }));
   }
 
   /**
@@ -296,7 +298,7 @@ export class TaskRunner {
       return store.transition(taskId, 'running', `reattached ${describeAgent(task)}, started just before the engine stopped`, {
         sessionId: session.session,
         exitCode: null,
-        flags: { ...task.flags, needsInput: false, deliveryUnconfirmed: false, stuck: false },
+        flags: { ...notWaiting(task.flags), deliveryUnconfirmed: false, stuck: false },
       });
     });
     this.ctx.taskChanged(running);

@@ -3,6 +3,7 @@
  * title bar with the task, its state and quick actions, and can be focused full size.
  * Terminals that are not shown are disposed; showing them again replays ptyd's screen.
  */
+import { WaitingFlag } from './WaitingFlag';
 import { useEffect, useMemo, useState } from 'react';
 import type { Task } from '../../shared/task';
 import type { TerminalChannel } from '../terminal/channel';
@@ -73,12 +74,12 @@ export function GridView({ tasks, channel, theme, scrollback, actions, onOpenTas
       ) : (
         <div className="grid-panes" style={{ gridTemplateColumns: `repeat(${layout.cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${layout.rows}, minmax(0, 1fr))` }}>
           {panes.map((t) => (
-            <div className={`grid-pane${t.flags.needsInput ? ' grid-pane-input' : ''}`} key={t.id} data-task-id={t.id}>
+            <div className={`grid-pane${t.flags.needsInput || t.flags.yourTurn ? ' grid-pane-input' : ''}`} key={t.id} data-task-id={t.id}>
               <div className="grid-pane-head">
                 <button className="grid-pane-title" onClick={() => onOpenTask(t.id)} title="Open the task">
                   {t.title}
                 </button>
-                {t.flags.needsInput && <span className="flag flag-input">● Input</span>}
+                <WaitingFlag task={t} compact />
                 {t.flags.stuck && <span className="flag flag-stuck">stuck</span>}
                 {t.flags.overBudget && <span className="flag flag-budget">over budget</span>}
                 {t.gate.escalated ? <GateEscalated task={t} /> : <GateMark task={t} />}

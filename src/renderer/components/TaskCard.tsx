@@ -1,3 +1,4 @@
+import { WaitingFlag } from './WaitingFlag';
 import { BUILTIN_PROFILES } from '../../shared/agent-catalog';
 import { isCustomAgent, type AgentSpec } from '../../shared/agents';
 import { parseCommandLine } from '../../shared/command-line';
@@ -54,15 +55,16 @@ interface Props {
 export function TaskCard({ task, project, attemptCount, planName, selected, open, onSelect, onOpen, onDragStart, onDragEnd }: Props) {
   const label = agentLabel(task);
   const needsInput = task.flags.needsInput;
+  const waiting = needsInput || task.flags.yourTurn;
   const gate = task.gate.verify !== null || task.gate.review !== null || task.state === 'verifying';
   // A plan task that does not run yet says why ("waiting for #a", "scope overlaps #c", "cap reached").
-  const waiting = task.plan?.waiting && (task.state === 'blocked' || task.state === 'queued') ? task.plan.waiting : null;
+  const planWaiting = task.plan?.waiting && (task.state === 'blocked' || task.state === 'queued') ? task.plan.waiting : null;
   // An interrupted agent waits for the user to resume or restart it.
   const interrupted = task.state === 'interrupted';
-  const flagged = interrupted || needsInput || task.flags.deliveryUnconfirmed || task.flags.conflicts.length > 0 || task.flags.worktreeMissing || task.flags.stuck || task.flags.overBudget;
+  const flagged = interrupted || waiting || task.flags.deliveryUnconfirmed || task.flags.conflicts.length > 0 || task.flags.worktreeMissing || task.flags.stuck || task.flags.overBudget;
   return (
     <button
-      className={`card card-${task.state}${selected ? ' card-selected' : ''}${open ? ' card-open' : ''}${needsInput ? ' card-needs-input' : ''}${interrupted ? ' card-interrupted' : ''}${task.gate.escalated ? ' card-escalated' : ''}`}
+      className={`card card-${task.state}${selected ? ' card-selected' : ''}${open ? ' card-open' : ''}${needsInput ? ' card-needs-input' : ''}${task.flags.yourTurn && !needsInput ? ' card-your-turn' : ''}${interrupted ? ' card-interrupted' : ''}${task.gate.escalated ? ' card-escalated' : ''}`}
       onClick={() => {
         onSelect();
         onOpen();
@@ -108,11 +110,11 @@ export function TaskCard({ task, project, attemptCount, planName, selected, open
             </span>
           )}
           {task.flags.worktreeMissing && <span className="flag flag-warn">Worktree missing</span>}
-          {needsInput && <span className="flag flag-input" title={task.flags.message ?? 'The agent is waiting for you'}>● Needs input</span>}
+          <WaitingFlag task={task} />
           {task.flags.deliveryUnconfirmed && <span className="flag flag-warn">Feedback not confirmed</span>}
         </div>
       )}
-      {task.flags.message && !needsInput && (
+      {task.flags.message && !waiting && (
         <div className="card-message" title={task.flags.message}>
           {task.flags.message}
         </div>
@@ -134,9 +136,9 @@ export function TaskCard({ task, project, attemptCount, planName, selected, open
           {timeAgo(task.stateChangedAt)}
         </span>
       </div>
-      {waiting && (
-        <div className="card-waiting" data-testid="plan-waiting" title={waiting}>
-          {waiting}
+      {planWaiting && (
+        <div className="card-waiting" data-testid="plan-waiting" title={planWaiting}>
+          {planWaiting}
         </div>
       )}
       {(task.branch || project || task.plan) && (

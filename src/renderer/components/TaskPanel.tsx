@@ -1,4 +1,5 @@
 /** One task: its state and actions, its terminals (the agent's and shells), changes and details. */
+import { WaitingFlag } from './WaitingFlag';
 import { useEffect, useState } from 'react';
 import type { Task, TerminalInfo } from '../../shared/task';
 import type { Plan } from '../../shared/plan';
@@ -6,7 +7,7 @@ import type { Api } from '../api/client';
 import type { TerminalChannel } from '../terminal/channel';
 import type { ThemeName } from '../theme';
 import { ReviewView, type OpenAt } from '../review/ReviewView';
-import { canFeedback, canMerge, canRetry, canStart, canStop, hasWorktree, type TaskActions } from '../task-actions';
+import { canFeedback, canMerge, canRetry, canStart, canMarkReady, canStop, hasWorktree, type TaskActions } from '../task-actions';
 import { StateBadge } from './StateBadge';
 import { INTERRUPTED_NOTE, TerminalView } from './TerminalView';
 import { TaskDetails } from './TaskDetails';
@@ -82,14 +83,7 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
           <h2 className="panel-title" title={task.title}>
             {task.title}
           </h2>
-          {task.flags.needsInput && (
-            <span className="flag flag-input">
-              ● Needs input
-              <button className="flag-dismiss" aria-label="Dismiss needs input" title="Dismiss" onClick={() => void actions.dismissFlag(task, 'needsInput')}>
-                ×
-              </button>
-            </span>
-          )}
+          <WaitingFlag task={task} onDismiss={() => void actions.dismissFlag(task, task.flags.needsInput ? 'needsInput' : 'yourTurn')} />
           {task.flags.stuck && (
             <span className="flag flag-stuck" data-testid="flag-stuck">
               stuck
@@ -178,6 +172,15 @@ export function TaskPanel({ api, channel, task, theme, scrollback, tab, onTab, a
           {canFeedback(task) && (
             <button className="btn" onClick={() => actions.flow('feedback', task)} title="F">
               Feedback
+            </button>
+          )}
+          {canMarkReady(task) && (
+            <button
+              className={`btn${task.flags.yourTurn ? ' btn-primary' : ''}`}
+              onClick={() => void actions.ready(task)}
+              title="The work is done: run the verify gate, stop the agent, and move the task to Review"
+            >
+              Ready for review
             </button>
           )}
           {canStop(task) && (
