@@ -42,7 +42,8 @@ test('agent profiles: detection, an override for this repository, and choosing i
   await page.getByLabel('Prompt').fill('explain "this" repo');
   await page.screenshot({ path: path.join(ARTIFACTS, 'new-task-agents.png') });
   await page.getByRole('button', { name: 'Create and start' }).click();
-  await expect.poll(() => (fs.existsSync(argvFile) ? fs.readFileSync(argvFile, 'utf8') : '')).toBe('--\nexplain "this" repo\n');
+  // Its own hooks wired in front (a settings file in the data folder), then the prompt as one argument.
+  await expect.poll(() => (fs.existsSync(argvFile) ? fs.readFileSync(argvFile, 'utf8') : '')).toBe(`--settings\n${path.join(cockpit.dataDir, 'hooks', 'claude-settings.json')}\n--\nexplain "this" repo\n`);
 });
 
 test.describe('a version check that does not answer', () => {

@@ -21,7 +21,9 @@ async function setup(overrides?: object): Promise<{ engine: Engine; fakes: FakeA
   const dataDir = tempDir('sy-data-');
   // Typed agents wait for a line; their profile's env tells the fake to (and shows it arrives).
   const typedEnv = { env: { FAKE_AGENT_READ: '1' } };
-  const file = overrides ?? { global: { aider: typedEnv, amp: typedEnv, 'cursor-agent': typedEnv } };
+  // Hook wiring puts its own arguments in front; hook-wiring.test.ts covers it, here it is off.
+  const noHooks = { wireHooks: false };
+  const file = overrides ?? { global: { aider: typedEnv, amp: typedEnv, 'cursor-agent': typedEnv, claude: noHooks, codex: noHooks, gemini: noHooks, opencode: noHooks } };
   fs.writeFileSync(path.join(dataDir, 'agents.json'), JSON.stringify(file));
   const engine = await startEngine({ dataDir, agentEnv: { PATH: fakes.bin, FAKE_AGENT_DIR: fakes.logDir, SHELL: '/bin/sh' } });
   const repo = makeRepo();
@@ -32,11 +34,12 @@ async function setup(overrides?: object): Promise<{ engine: Engine; fakes: FakeA
 describe('launching each kind of profile', () => {
   it("passes the prompt as exactly one argument, where each 'argument' profile puts it", async () => {
     // No profile waits for a line here: each gets its prompt as an argument and exits.
-    const { engine, fakes, projectId } = await setup({ global: {} });
+    const noHooks = { wireHooks: false };
+    const { engine, fakes, projectId } = await setup({ global: { claude: noHooks, codex: noHooks, gemini: noHooks, opencode: noHooks } });
     const expected: [string, string[]][] = [
       // After `--`, or inside `--opt=…`: a prompt starting with "-" can never be read as a flag.
       ['claude', ['--', NASTY]],
-      ['codex', ['--', NASTY]],
+      ['codex', ['--no-daemon', '--', NASTY]],
       ['gemini', [`--prompt-interactive=${NASTY}`]],
       ['opencode', [`--prompt=${NASTY}`]],
       ['cursor-agent', ['--', NASTY]],
@@ -96,7 +99,7 @@ describe('launching each kind of profile', () => {
     const res = await dispatch(engine.handlers(), 1, 'tasks.start', { taskId: codex.id, resume: true });
     expect(res.ok).toBe(true);
     await waitForState(engine, codex.id, 'review');
-    expect(fakes.runs().slice(2).map((r) => r.args)).toEqual([['--', 'go'], ['resume', '--last', '--', 'go']]);
+    expect(fakes.runs().slice(2).map((r) => r.args)).toEqual([['--no-daemon', '--', 'go'], ['resume', '--no-daemon', '--last', '--', 'go']]);
 
     // Cursor's resume takes no prompt: the prompt is typed in instead.
     const cursor = await engine.createTask({ projectId, title: 'cursor', prompt: 'carry on', agent: { profile: 'cursor-agent' }, startNow: false });

@@ -312,6 +312,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       if (!this.shells.onExit(session, exitCode, signal)) this.runner.onSessionExit(session, exitCode, signal);
       this.sessionBook.onExit(session);
     });
+    client.on('notification', (session, text) => this.supervision.terminalNotification(session, text));
     client.on('close', () => {
       if (this.ptyd === client) this.ptyd = null;
       if (!this.closing) setTimeout(() => void this.reconnectPtyd(), 300).unref();

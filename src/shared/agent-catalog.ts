@@ -2,9 +2,10 @@
  * The built-in agent profiles. Users patch or extend them in `<data dir>/agents.json`; these
  * are the defaults underneath. Install hints are text for the user, never run by Switchyard.
  */
-import { CUSTOM_PROFILE_ID, LOGIN_SHELL, SHELL_PROFILE_ID, TASK_COMMAND, type AgentProfile } from './agents';
+import { CUSTOM_PROFILE_ID, LOGIN_SHELL, SESSION_PLACEHOLDER, SHELL_PROFILE_ID, TASK_COMMAND, type AgentProfile } from './agents';
 
 const P = '{prompt}';
+const S = SESSION_PLACEHOLDER;
 const NO_HOOKS = 'No hooks: Switchyard watches the screen for a prompt to tell when it needs input.';
 
 export const BUILTIN_PROFILES: readonly AgentProfile[] = [
@@ -17,9 +18,11 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     interactiveArgs: ['--', P],
     nonInteractiveArgs: ['-p', '--', P],
     resumeArgs: ['--continue', '--', P],
+    resumeSessionArgs: ['--resume', S, '--', P],
     versionArgs: ['--version'],
     installHint: 'npm install -g @anthropic-ai/claude-code',
-    hooksHint: 'In .claude/settings.json add a Notification hook running `switchyard notify needs-input` and a Stop hook running `switchyard notify done`.',
+    hooksHint: 'Wired at launch (--settings, added to your own hooks): PermissionRequest → needs input, Stop → your turn, UserPromptSubmit → working.',
+    wireHooks: true,
     env: {},
   },
   {
@@ -27,12 +30,16 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     name: 'Codex',
     executable: 'codex',
     promptMode: 'argument',
-    interactiveArgs: ['--', P],
+    // --no-daemon: each task's TUI runs its own app server. Attached to a shared one, stopping
+    // one task would end every other Codex task using it.
+    interactiveArgs: ['--no-daemon', '--', P],
     nonInteractiveArgs: ['exec', '--', P],
-    resumeArgs: ['resume', '--last', '--', P],
+    resumeArgs: ['resume', '--no-daemon', '--last', '--', P],
+    resumeSessionArgs: ['resume', '--no-daemon', '--', S, P],
     versionArgs: ['--version'],
     installHint: 'npm install -g @openai/codex',
-    hooksHint: 'In ~/.codex/config.toml set `notify = ["switchyard", "notify", "done"]` (Codex runs it after each turn, with its JSON as one more argument).',
+    hooksHint: 'Wired at launch (-c overrides): notify → your turn; approval requests come as terminal notifications (OSC 9) → needs input.',
+    wireHooks: true,
     env: {},
   },
   {
@@ -44,9 +51,11 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     interactiveArgs: [`--prompt-interactive=${P}`],
     nonInteractiveArgs: [`--prompt=${P}`],
     resumeArgs: ['--resume', 'latest', `--prompt-interactive=${P}`],
+    resumeSessionArgs: ['--resume', S, `--prompt-interactive=${P}`],
     versionArgs: ['--version'],
     installHint: 'npm install -g @google/gemini-cli',
-    hooksHint: 'In .gemini/settings.json add hooks: Notification running `switchyard notify needs-input`, AfterAgent running `switchyard notify done`.',
+    hooksHint: 'Wired at launch (a system settings file that keeps your own): Notification → needs input, AfterAgent → your turn, BeforeAgent → working.',
+    wireHooks: true,
     env: {},
   },
   {
@@ -57,9 +66,11 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     interactiveArgs: [`--prompt=${P}`],
     nonInteractiveArgs: ['run', '--', P],
     resumeArgs: ['--continue', `--prompt=${P}`],
+    resumeSessionArgs: ['--session', S, `--prompt=${P}`],
     versionArgs: ['--version'],
     installHint: 'npm install -g opencode-ai',
-    hooksHint: NO_HOOKS,
+    hooksHint: 'Wired at launch (a plugin in a config folder of its own): session.idle → your turn, permission.asked → needs input.',
+    wireHooks: true,
     env: {},
   },
   {
@@ -74,6 +85,8 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     versionArgs: ['--version'],
     installHint: 'python -m pip install aider-install && aider-install',
     hooksHint: NO_HOOKS,
+    resumeSessionArgs: null,
+    wireHooks: false,
     env: {},
   },
   {
@@ -88,6 +101,8 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     versionArgs: ['--version'],
     installHint: 'npm install -g @sourcegraph/amp',
     hooksHint: NO_HOOKS,
+    resumeSessionArgs: null,
+    wireHooks: false,
     env: {},
   },
   {
@@ -102,6 +117,8 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     versionArgs: ['--version'],
     installHint: 'curl https://cursor.com/install -fsS | bash',
     hooksHint: NO_HOOKS,
+    resumeSessionArgs: null,
+    wireHooks: false,
     env: {},
   },
   {
@@ -115,6 +132,8 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     versionArgs: ['--version'],
     installHint: 'Your login shell ($SHELL) comes with the system.',
     hooksHint: 'Run `switchyard notify done` (or `needs-input`, or "a message") yourself.',
+    resumeSessionArgs: null,
+    wireHooks: false,
     env: {},
   },
   {
@@ -129,6 +148,8 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     versionArgs: [],
     installHint: 'Give a command line per task; {prompt} becomes the prompt as one argument.',
     hooksHint: 'Have your command run `switchyard notify needs-input|done|"message"`, or Switchyard watches the screen.',
+    resumeSessionArgs: null,
+    wireHooks: false,
     env: {},
   },
 ];

@@ -44,15 +44,34 @@ const agentProfileShape = z
     nonInteractiveArgs: z.array(arg).max(100),
     /** Arguments that resume the agent's last session in this worktree, or null if it cannot. */
     resumeArgs: z.array(arg).max(100).nullable(),
+    /**
+     * Arguments that resume one session by its id ({session}), as the agent's hooks reported it;
+     * null: resume uses resumeArgs. Two tasks of one agent never resume each other's session.
+     */
+    resumeSessionArgs: z.array(arg).max(100).nullable(),
     versionArgs: z.array(arg).max(10),
     installHint: z.string().max(500),
-    /** One line on wiring the agent's own hooks to `switchyard notify`. */
+    /** One line on the agent's hooks: what Switchyard wires, or how to wire them by hand. */
     hooksHint: z.string().max(1000),
+    /** Switchyard wires the agent's own hooks at launch, where it knows how (Claude Code, Codex, Gemini CLI, OpenCode). */
+    wireHooks: z.boolean(),
     env: envSchema,
   })
   .strict();
 
-export const agentProfileSchema = agentProfileShape.superRefine((p, ctx) => {
+/** The profiles whose own hooks Switchyard wires at launch (engine/agents/wiring). */
+export const WIRABLE_PROFILES: readonly string[] = ['claude', 'codex', 'gemini', 'opencode'];
+
+/** Fields a new profile may leave out: they have defaults. */
+export const OPTIONAL_PROFILE_FIELDS: readonly string[] = ['resumeSessionArgs', 'wireHooks'];
+
+/** Where resumeSessionArgs put the agent's session id. */
+export const SESSION_PLACEHOLDER = '{session}';
+
+/** A whole profile: fields added since the first version have defaults, so older files still read. */
+export const agentProfileSchema = agentProfileShape
+  .extend({ resumeSessionArgs: agentProfileShape.shape.resumeSessionArgs.default(null), wireHooks: agentProfileShape.shape.wireHooks.default(true) })
+  .superRefine((p, ctx) => {
   if (p.promptMode === 'argument' && !p.interactiveArgs.some((a) => a.includes(PROMPT_PLACEHOLDER))) {
     ctx.addIssue({ code: 'custom', path: ['interactiveArgs'], message: `a profile that passes the prompt as an argument needs ${PROMPT_PLACEHOLDER} in its interactive arguments` });
   }

@@ -25,7 +25,8 @@ export const NOTIFY_KINDS = ['needs-input', 'done', 'message', 'turn-end', 'work
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
 /** An agent's own session id as its hooks report it (Claude's session_id, Codex's thread id…). */
-export const agentSessionIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/);
+// It becomes an argument (`--resume <id>`): it never starts with "-".
+export const agentSessionIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/);
 
 /** Longest message kept; a hook may hand over a whole transcript, and the card needs a line. */
 export const NOTIFY_MESSAGE_MAX = 2000;

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { BUILTIN_PROFILES } from '../../shared/agent-catalog';
 import {
   CUSTOM_PROFILE_ID,
+  OPTIONAL_PROFILE_FIELDS,
   agentOverridesSchema,
   agentProfilePatchSchema,
   agentProfileSchema,
@@ -43,7 +44,7 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: (string | number)[]): st
   return where ? `${where}: ${issue.message}` : issue.message;
 }
 
-const PROFILE_FIELDS = Object.keys(agentProfilePatchSchema.shape);
+const PROFILE_FIELDS = Object.keys(agentProfilePatchSchema.shape).filter((f) => !OPTIONAL_PROFILE_FIELDS.includes(f));
 
 /**
  * Lays one scope's overrides over the profiles beneath it. A patch of an existing id changes

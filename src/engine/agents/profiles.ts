@@ -3,7 +3,8 @@
  * that take their prompt in their TUI, the text to type once they are up.
  */
 import { builtinProfile } from '../../shared/agent-catalog';
-import { TASK_COMMAND, isCustomAgent, type AgentProfile, type AgentSpec } from '../../shared/agents';
+import { SESSION_PLACEHOLDER, TASK_COMMAND, isCustomAgent, type AgentProfile, type AgentSpec } from '../../shared/agents';
+import type { HookWiring } from './wiring/hook-wiring';
 import { SwitchyardError } from '../../shared/errors';
 import { parseCommandLine, substitutePrompt } from '../../shared/command-line';
 import { PROMPT_PLACEHOLDER } from '../../shared/task';
@@ -28,6 +29,10 @@ export interface LaunchOptions {
   profile?: AgentProfile;
   /** A non-interactive run (the agent works on the prompt, prints, and exits): a reviewer. */
   nonInteractive?: boolean;
+  /** The agent's own session to resume, as its hooks reported it (with `resume`). */
+  agentSession?: string | null;
+  /** The agent's own hooks, wired for this launch. */
+  hooks?: HookWiring | null;
 }
 
 export function buildLaunch(agent: AgentSpec, prompt: string, cwd: string, env: NodeJS.ProcessEnv = process.env, opts: LaunchOptions = {}): AgentLaunch {
@@ -41,18 +46,30 @@ export function buildLaunch(agent: AgentSpec, prompt: string, cwd: string, env: 
 
   const launchEnv = { ...env, ...profile.env };
   const file = findProfileExecutable(profile, launchEnv);
-  // A profile that cannot resume starts afresh, with the prompt.
-  const template = opts.nonInteractive ? profile.nonInteractiveArgs : opts.resume && profile.resumeArgs ? profile.resumeArgs : profile.interactiveArgs;
-  if (profile.promptMode === 'none') return { file, args: [...template], typedPrompt: null, env: { ...profile.env } };
+  const template = argsTemplate(profile, opts);
+  const hooks = opts.hooks ?? { args: [], env: {} };
+  const profileEnv = { ...profile.env, ...hooks.env };
+  if (profile.promptMode === 'none') return { file, args: [...hooks.args, ...template], typedPrompt: null, env: profileEnv };
   // Where the arguments have a place for the prompt it goes there, as one argv element; where
   // they do not (a TUI, or a resume command that takes none), it is typed in once the agent is up.
   const hasPlace = template.some((a) => a.includes(PROMPT_PLACEHOLDER));
   return {
     file,
-    args: substitutePrompt(template, prompt),
+    args: [...hooks.args, ...substitutePrompt(template, prompt)],
     typedPrompt: hasPlace || prompt.trim() === '' ? null : prompt,
-    env: { ...profile.env },
+    env: profileEnv,
   };
+}
+
+/**
+ * Which arguments: non-interactive; a resume of the agent's own session by its id, else of its
+ * last session here; or a fresh interactive run (also for a profile that cannot resume).
+ */
+function argsTemplate(profile: AgentProfile, opts: LaunchOptions): string[] {
+  if (opts.nonInteractive) return profile.nonInteractiveArgs;
+  if (!opts.resume) return profile.interactiveArgs;
+  if (opts.agentSession && profile.resumeSessionArgs) return profile.resumeSessionArgs.map((a) => a.split(SESSION_PLACEHOLDER).join(opts.agentSession!));
+  return profile.resumeArgs ?? profile.interactiveArgs;
 }
 
 /** Where the profile's executable is; a missing agent is an error that says how to install it. */

@@ -4,9 +4,11 @@
  * task's history and shown on its card. None of them changes the task's state: the agent's
  * exit does that.
  */
-import type { NotifyRequest } from '../../shared/notify-protocol';
+import { NOTIFY_PROTOCOL_VERSION, type NotifyRequest } from '../../shared/notify-protocol';
 import { SwitchyardError } from '../../shared/errors';
 import { notWaiting, type FlagSource, type Task } from '../../shared/task';
+import { isCustomAgent } from '../../shared/agents';
+import { NOTIFICATION_MEANS_INPUT } from '../agents/wiring/hook-wiring';
 import type { EngineContext } from '../context';
 import type { Attention } from './attention';
 import type { NeedsInputMonitor } from './monitor';
@@ -88,6 +90,18 @@ export class AgentReports {
         return 'recorded: message';
       }
     }
+  }
+
+  /**
+   * A notification an agent sent its terminal (OSC 9). For agents whose wiring asks for them
+   * (Codex's "Approval requested: …"), it is their needs-input hook; for others, a message.
+   */
+  terminalNotification(session: string, text: string): void {
+    const task = this.ctx.store.taskBySession(session);
+    if (!task || task.sessionId !== session || task.state !== 'running') return;
+    const profile = isCustomAgent(task.agent) ? null : this.ctx.agents.profiles(this.ctx.store.project(task.projectId).path).profiles.find((p) => p.profile.id === task.agent.profile)?.profile;
+    const meansInput = profile?.wireHooks === true && NOTIFICATION_MEANS_INPUT.includes(profile.id);
+    void this.handle({ v: NOTIFY_PROTOCOL_VERSION, op: 'notify', taskId: task.id, token: '', kind: meansInput ? 'needs-input' : 'message', message: text, source: meansInput ? 'hook' : 'notify' }).catch(() => {});
   }
 
   private changed(task: Task): Task {

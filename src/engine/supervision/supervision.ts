@@ -82,6 +82,11 @@ export class Supervision {
     this.attention.onEvent(event);
   }
 
+  /** A program in a session asked its terminal for a notification (OSC 9): see AgentReports. */
+  terminalNotification(session: string, text: string): void {
+    this.reports.terminalNotification(session, text);
+  }
+
   feedback(taskId: string, message: string): Promise<FeedbackResult> {
     return this.feedbackSender.send(taskId, message);
   }

@@ -9,7 +9,9 @@ import { SwitchyardError } from '../../shared/errors';
 import type { SessionInfo } from '../../shared/ptyd-protocol';
 import { STARTABLE_STATES, notWaiting, type Task, type TaskState } from '../../shared/task';
 import { EMPTY_GATE } from '../../shared/checks';
-import { isCustomAgent, type AgentSpec } from '../../shared/agents';
+import { isCustomAgent, type AgentProfile, type AgentSpec } from '../../shared/agents';
+import { hooksDir, wireHooks, type HookWiring } from '../agents/wiring/hook-wiring';
+import { cliBinDir } from '../supervision/cli-launcher';
 import { buildLaunch } from '../agents/profiles';
 import { typePromptWhenReady } from '../agents/type-prompt';
 import { notifyEnv } from '../supervision/task-env';
@@ -160,7 +162,10 @@ export class TaskRunner {
 
     const worktreePath = task.worktreePath!;
     const env = this.agentEnv(task, worktreePath);
-    const launch = buildLaunch(task.agent, prompt, worktreePath, env, { profile, resume });
+    const hooks = this.wireHooks(task, profile, env);
+    // Resume the agent's own session when its hooks reported one; a fresh start forgets it.
+    const agentSession = resume ? task.agentSession : null;
+    const launch = buildLaunch(task.agent, prompt, worktreePath, env, { profile, resume, agentSession, hooks });
     const sessionId = `${task.id}-${newId(6)}`;
     if (task.sessionId) await ptyd.dispose(task.sessionId).catch(() => {});
     this.starting.set(sessionId, null);
@@ -208,6 +213,23 @@ export class TaskRunner {
   /** Starts an exited agent again with `prompt` (feedback), resuming its session where it can. */
   restartWithPrompt(taskId: string, prompt: string, reason: string): Promise<Task> {
     return this.startTask(taskId, { prompt, resume: true, reason });
+  }
+
+  /** The agent's own hooks, where Switchyard can wire them and the profile allows it. */
+  private wireHooks(task: Task, profile: AgentProfile, env: Record<string, string>): HookWiring | null {
+    if (isCustomAgent(task.agent) || !profile.wireHooks || !this.ctx.options.cliLaunch) return null;
+    try {
+      return wireHooks(profile.id, {
+        hooksDir: hooksDir(this.ctx.options.dataDir),
+        launcher: path.join(cliBinDir(this.ctx.options.dataDir), 'switchyard'),
+        env: { ...env, ...profile.env },
+        interactive: true,
+      });
+    } catch (err) {
+      // Hooks are a help, not a condition: the screen heuristic still watches.
+      this.ctx.store.addNote(task.id, `the agent's hooks could not be wired: ${(err as Error).message}`);
+      return null;
+    }
   }
 
   private agentEnv(task: Task, worktreePath: string): Record<string, string> {

@@ -4,7 +4,7 @@
  * the current one. Saved to `<data dir>/agents.json` through the engine, which checks them.
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { CUSTOM_PROFILE_ID, PROMPT_MODES, type AgentList, type AgentOverrides, type AgentOverridesView, type DetectedAgent, type PromptMode } from '../../shared/agents';
+import { CUSTOM_PROFILE_ID, PROMPT_MODES, WIRABLE_PROFILES, type AgentList, type AgentOverrides, type AgentOverridesView, type DetectedAgent, type PromptMode } from '../../shared/agents';
 import type { Project } from '../../shared/task';
 import type { Api } from '../api/client';
 import { EMPTY_DRAFT, changedFields, fromDraft, toDraft, type AgentDraft, type DraftErrors } from './agent-draft';
@@ -224,7 +224,9 @@ interface FormProps {
 function AgentForm({ editing, where, busy, overridden, onChange, onSubmit, onReset, onCancel }: FormProps) {
   const { draft, errors, isNew } = editing;
   const set = <K extends keyof AgentDraft>(key: K, value: AgentDraft[K]): void => onChange({ ...draft, [key]: value });
-  const text = (key: Exclude<keyof AgentDraft, 'promptMode'>, labelText: string, hint?: string, mono = true) => (
+  // Only the agents whose hooks Switchyard knows how to wire have the switch.
+  const canWire = !isNew && WIRABLE_PROFILES.includes(draft.id);
+  const text = (key: Exclude<keyof AgentDraft, 'promptMode' | 'wireHooks'>, labelText: string, hint?: string, mono = true) => (
     <label className="field">
       <span>{labelText}</span>
       <input value={draft[key]} onChange={(e) => set(key, e.target.value)} className={mono ? 'mono' : undefined} spellCheck={false} aria-label={labelText} aria-invalid={errors[key] ? true : undefined} />
@@ -252,6 +254,7 @@ function AgentForm({ editing, where, busy, overridden, onChange, onSubmit, onRes
       {text('interactiveArgs', 'Interactive arguments', 'quoted as in a shell, but no shell runs them; {prompt} becomes the prompt as one argument')}
       {text('nonInteractiveArgs', 'Non-interactive arguments')}
       {text('resumeArgs', 'Resume arguments', 'empty: the agent cannot resume its session')}
+      {text('resumeSessionArgs', 'Resume a session by id', '{session} becomes the id the agent’s hooks reported; empty: resume uses the arguments above')}
       {text('versionArgs', 'Version arguments')}
       <label className="field">
         <span>Environment</span>
@@ -259,7 +262,15 @@ function AgentForm({ editing, where, busy, overridden, onChange, onSubmit, onRes
         {errors.env && <small className="form-error">{errors.env}</small>}
       </label>
       {text('installHint', 'How to install', undefined)}
-      {text('hooksHint', 'Hooks', 'how to wire the agent’s hooks to `switchyard notify`', false)}
+      {text('hooksHint', 'Hooks', 'what is wired, or how to wire the agent’s hooks to `switchyard notify`', false)}
+      {canWire && (
+        <label className="check">
+          <input type="checkbox" checked={draft.wireHooks} onChange={(e) => set('wireHooks', e.target.checked)} aria-label="Wire hooks" />
+          <span>
+            Wire this agent’s own hooks at launch <small className="muted">(off: Switchyard only watches the screen to tell when it waits)</small>
+          </span>
+        </label>
+      )}
       <div className="dialog-actions">
         {overridden && (
           <button type="button" className="btn btn-danger" onClick={onReset} disabled={busy}>

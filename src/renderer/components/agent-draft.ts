@@ -15,10 +15,13 @@ export interface AgentDraft {
   nonInteractiveArgs: string;
   /** Empty: the agent cannot resume. */
   resumeArgs: string;
+  /** Empty: resume by session id is not known for this agent. */
+  resumeSessionArgs: string;
   versionArgs: string;
   env: string;
   installHint: string;
   hooksHint: string;
+  wireHooks: boolean;
 }
 
 export function toDraft(p: AgentProfile): AgentDraft {
@@ -30,12 +33,14 @@ export function toDraft(p: AgentProfile): AgentDraft {
     interactiveArgs: formatCommandLine(p.interactiveArgs),
     nonInteractiveArgs: formatCommandLine(p.nonInteractiveArgs),
     resumeArgs: p.resumeArgs ? formatCommandLine(p.resumeArgs) : '',
+    resumeSessionArgs: p.resumeSessionArgs ? formatCommandLine(p.resumeSessionArgs) : '',
     versionArgs: formatCommandLine(p.versionArgs),
     env: Object.entries(p.env)
       .map(([k, v]) => `${k}=${v}`)
       .join('\n'),
     installHint: p.installHint,
     hooksHint: p.hooksHint,
+    wireHooks: p.wireHooks,
   };
 }
 
@@ -47,10 +52,12 @@ export const EMPTY_DRAFT: AgentDraft = {
   interactiveArgs: '{prompt}',
   nonInteractiveArgs: '{prompt}',
   resumeArgs: '',
+  resumeSessionArgs: '',
   versionArgs: '--version',
   env: '',
   installHint: '',
   hooksHint: 'No hooks: Switchyard watches the screen.',
+  wireHooks: false,
 };
 
 export type DraftErrors = Partial<Record<keyof AgentDraft, string>>;
@@ -88,10 +95,12 @@ export function fromDraft(d: AgentDraft): { profile: Required<AgentProfilePatch>
     interactiveArgs: field('interactiveArgs', () => args(d.interactiveArgs), []),
     nonInteractiveArgs: field('nonInteractiveArgs', () => args(d.nonInteractiveArgs), []),
     resumeArgs: field('resumeArgs', () => (d.resumeArgs.trim() === '' ? null : args(d.resumeArgs)), null),
+    resumeSessionArgs: field('resumeSessionArgs', () => (d.resumeSessionArgs.trim() === '' ? null : args(d.resumeSessionArgs)), null),
     versionArgs: field('versionArgs', () => args(d.versionArgs), []),
     env: field('env', () => env(d.env), {}),
     installHint: d.installHint.trim(),
     hooksHint: d.hooksHint.trim(),
+    wireHooks: d.wireHooks,
   };
   if (!profile.name) errors.name = 'a profile needs a name';
   if (!profile.executable) errors.executable = 'a profile needs an executable';
