@@ -2,6 +2,7 @@
 import type { AppInfo, EngineEvent, Settings } from '../shared/contract';
 import type { Task } from '../shared/task';
 import type { AgentRegistry } from './agents/registry';
+import type { TrustService } from './agents/trust/trust-service';
 import type { PtydClient } from './ptyd/client';
 import type { PtydLaunch } from './ptyd/launcher';
 import type { CliLaunch } from './supervision/cli-launcher';
@@ -48,6 +49,8 @@ export interface EngineContext {
   readonly locks: TaskLocks;
   /** Agent profiles (built-in and overridden) and what is installed. */
   readonly agents: AgentRegistry;
+  /** Per repository, which agents may skip their folder-trust question, and what that takes per launch. */
+  readonly trust: TrustService;
   ptyd(): PtydClient | null;
   requirePtyd(): PtydClient;
   settings(): Settings;

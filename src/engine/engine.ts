@@ -49,6 +49,7 @@ import { git } from './git/exec';
 import { globError, matchesGlob } from '../shared/globs';
 import { acquireEngineLock } from './engine-lock';
 import { TerminalTheme } from './sessions/terminal-theme';
+import { TrustService } from './agents/trust/trust-service';
 import { SessionBook } from './sessions/session-book';
 import { readSessionLogTail } from './ptyd/session-log';
 import { pruneSessionLogs } from './sessions/log-retention';
@@ -114,6 +115,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         versionTimeoutMs: options.versionTimeoutMs ?? msFromEnv(process.env.SWITCHYARD_VERSION_TIMEOUT_MS),
         onChange: () => this.emit('event', { type: 'agents' }),
       }),
+      trust: new TrustService({ store: this.store, options }),
       ptyd: () => this.ptyd,
       requirePtyd: () => {
         if (!this.ptyd) throw new SwitchyardError('ptyd-unavailable', 'the terminal daemon is not connected; retrying');
@@ -455,6 +457,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       },
       'projects.list': async () => this.store.projects(),
       'projects.open': (i) => this.openProject(i.path),
+      'projects.trust': (i) => this.ctx.trust.view(i.projectId),
+      'projects.trust.set': (i) => this.ctx.trust.set(i.projectId, i.decisions),
       'projects.branches': (i) => this.branches(i.projectId),
       'tasks.list': async (i) => {
         this.mergeFlow.noticeMissingAll(i.projectId);

@@ -222,6 +222,11 @@ export const API = {
   'ui.theme': call<null>()(z.object({ theme: z.enum(['dark', 'light']) }).strict()),
   'projects.list': call<Project[]>()(empty),
   'projects.open': call<Project>()(z.object({ path }).strict()),
+  /** Which agents may work in this repository's task worktrees without asking about trust. */
+  'projects.trust': call<TrustView>()(z.object({ projectId: id }).strict()),
+  'projects.trust.set': call<TrustView>()(
+    z.object({ projectId: id, decisions: z.object({ claude: z.boolean(), codex: z.boolean(), gemini: z.boolean() }).partial().strict() }).strict(),
+  ),
   'projects.branches': call<Branches>()(z.object({ projectId: id }).strict()),
   'tasks.list': call<Task[]>()(z.object({ projectId: id.optional() }).strict()),
   'tasks.create': call<Task>()(createTaskInput.strict()),
@@ -505,6 +510,24 @@ export type TrainResult =
   | { status: 'conflict'; files: string[] }
   | { status: 'candidate-failed'; tail: string }
   | { status: 'refused'; reason: string };
+
+/** One agent's folder-trust decision for a repository, and what trusting means for it. */
+export interface TrustAgentView {
+  agent: 'claude' | 'codex' | 'gemini';
+  name: string;
+  /** null: not asked yet. */
+  decision: 'trusted' | 'declined' | null;
+  decidedAt: number | null;
+  /** What trusting does, exactly (what is passed, what is written where). */
+  description: string;
+}
+
+export interface TrustView {
+  projectId: string;
+  /** The main checkout, which the agents key trust on for every worktree of the repository. */
+  checkout: string;
+  agents: TrustAgentView[];
+}
 
 /** A session in ptyd that no task owns: shown to the user, who adopts or kills it. */
 export interface OrphanSession extends Pick<SessionInfo, 'session' | 'pid' | 'cwd' | 'alive' | 'exitCode' | 'signal' | 'startedAt'> {

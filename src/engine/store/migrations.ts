@@ -197,4 +197,15 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE tasks ADD COLUMN agent_session TEXT;
   `,
+  // 9: per repository and agent, whether the user lets the agent work in its task worktrees
+  // without asking about folder trust each time
+  `
+  CREATE TABLE agent_trust (
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    agent TEXT NOT NULL,
+    trusted INTEGER NOT NULL,
+    decided_at INTEGER NOT NULL,
+    PRIMARY KEY (project_id, agent)
+  );
+  `,
 ];

@@ -418,6 +418,18 @@ export class Store {
 
   // notify tokens: the secret an agent's `switchyard notify` proves its task with; never on Task
 
+  /** The user's trust decisions for a repository: agent → trusted, with when. */
+  trustDecisions(projectId: string): { agent: string; trusted: boolean; decidedAt: number }[] {
+    const rows = this.db.prepare('SELECT agent, trusted, decided_at FROM agent_trust WHERE project_id = ?').all(projectId) as { agent: string; trusted: number; decided_at: number }[];
+    return rows.map((r) => ({ agent: r.agent, trusted: r.trusted === 1, decidedAt: r.decided_at }));
+  }
+
+  setTrustDecision(projectId: string, agent: string, trusted: boolean, now = Date.now()): void {
+    this.db
+      .prepare('INSERT INTO agent_trust (project_id, agent, trusted, decided_at) VALUES (?, ?, ?, ?) ON CONFLICT (project_id, agent) DO UPDATE SET trusted = excluded.trusted, decided_at = excluded.decided_at')
+      .run(projectId, agent, trusted ? 1 : 0, now);
+  }
+
   notifyToken(taskId: string): string | null {
     const r = this.db.prepare('SELECT notify_token FROM tasks WHERE id = ?').get(taskId) as { notify_token: string | null } | undefined;
     return r?.notify_token ?? null;

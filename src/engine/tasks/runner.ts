@@ -162,7 +162,7 @@ export class TaskRunner {
 
     const worktreePath = task.worktreePath!;
     const env = this.agentEnv(task, worktreePath);
-    const hooks = this.wireHooks(task, profile, env);
+    const hooks = await this.launchExtras(task, profile, env);
     // Resume the agent's own session when its hooks reported one; a fresh start forgets it.
     const agentSession = resume ? task.agentSession : null;
     const launch = buildLaunch(task.agent, prompt, worktreePath, env, { profile, resume, agentSession, hooks });
@@ -215,9 +215,21 @@ export class TaskRunner {
     return this.startTask(taskId, { prompt, resume: true, reason });
   }
 
+  /** What goes before the profile's own arguments and environment: trust, then the agent's hooks. */
+  private async launchExtras(task: Task, profile: AgentProfile, env: Record<string, string>): Promise<HookWiring | null> {
+    if (isCustomAgent(task.agent)) return null;
+    const trust = await this.ctx.trust.forLaunch(task.projectId, profile.id, { ...env, ...profile.env }).catch((err: Error) => {
+      this.ctx.store.addNote(task.id, `trust could not be passed to the agent: ${err.message}`);
+      return null;
+    });
+    const hooks = this.wireHooks(task, profile, env);
+    if (!trust) return hooks;
+    return { args: [...trust.args, ...(hooks?.args ?? [])], env: { ...trust.env, ...hooks?.env } };
+  }
+
   /** The agent's own hooks, where Switchyard can wire them and the profile allows it. */
   private wireHooks(task: Task, profile: AgentProfile, env: Record<string, string>): HookWiring | null {
-    if (isCustomAgent(task.agent) || !profile.wireHooks || !this.ctx.options.cliLaunch) return null;
+    if (!profile.wireHooks || !this.ctx.options.cliLaunch) return null;
     try {
       return wireHooks(profile.id, {
         hooksDir: hooksDir(this.ctx.options.dataDir),
