@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { COLUMNS, columnOf, type Task } from '../shared/task';
 import type { Api } from './api/client';
 import { TerminalChannel } from './terminal/channel';
@@ -17,6 +17,7 @@ import { NewTaskDialog } from './components/NewTaskDialog';
 import { TaskPanel, type PanelTab } from './components/TaskPanel';
 import { SettingsDialog } from './components/SettingsDialog';
 import { AgentSettings } from './components/AgentSettings';
+import { TrustDialog } from './components/TrustDialog';
 import { MergeFlow } from './components/MergeFlow';
 import { FeedbackDialog } from './components/FeedbackDialog';
 import { EditTaskDialog } from './components/EditTaskDialog';
@@ -83,7 +84,7 @@ interface EditorTarget {
 
 let editorSessions = 0;
 
-type Dialog = 'new-task' | 'open-repo' | 'settings' | 'agents' | 'help' | 'palette' | 'import-plan' | 'planner' | 'orphans' | null;
+type Dialog = 'new-task' | 'open-repo' | 'settings' | 'agents' | 'trust' | 'help' | 'palette' | 'import-plan' | 'planner' | 'orphans' | null;
 
 function Cockpit({ api }: { api: Api }) {
   const state = useEngineState(api);
@@ -128,6 +129,23 @@ function Cockpit({ api }: { api: Api }) {
   useEffect(() => {
     if (effectiveProjectId) localStorage.setItem(PROJECT_KEY, effectiveProjectId);
   }, [effectiveProjectId]);
+  // Asked once per repository: the installed agents that ask about folder trust and are undecided.
+  const [trustAsking, setTrustAsking] = useState<string[] | null>(null);
+  const trustAsked = useRef(new Set<string>());
+  useEffect(() => {
+    const id = project?.id;
+    if (!id || trustAsked.current.has(id)) return;
+    trustAsked.current.add(id);
+    void Promise.all([api.call('projects.trust', { projectId: id }), api.call('agents.list', { projectId: id })])
+      .then(([trust, agents]) => {
+        const installed = new Set(agents.agents.filter((a) => a.installed).map((a) => a.profile.id));
+        const asking = trust.agents.filter((a) => a.decision === null && installed.has(a.agent)).map((a) => a.agent);
+        if (asking.length === 0) return;
+        setTrustAsking(asking);
+        setDialog((d) => d ?? 'trust');
+      })
+      .catch(() => {});
+  }, [api, project?.id]);
   const projectsById = useMemo(() => new Map(state.projects.map((p) => [p.id, p])), [state.projects]);
 
   const inScope = useMemo(() => [...state.tasks.values()].filter((t) => allProjects || t.projectId === project?.id), [state.tasks, allProjects, project]);
@@ -507,7 +525,7 @@ function Cockpit({ api }: { api: Api }) {
         <NewTaskDialog api={api} project={project} onClose={() => setDialog(null)} onCreated={(t) => (state.upsertTask(t), openTaskById(t.id, 'agent'), setDialog(null))} />
       )}
       {dialog === 'settings' && (
-        <SettingsDialog api={api} settings={settings} onClose={() => setDialog(null)} onSaved={(m) => (toast('success', m), setDialog(null))} onOpenAgents={() => setDialog('agents')} />
+        <SettingsDialog api={api} settings={settings} onClose={() => setDialog(null)} onSaved={(m) => (toast('success', m), setDialog(null))} onOpenAgents={() => setDialog('agents')} onOpenTrust={project ? () => (setTrustAsking(null), setDialog('trust')) : undefined} />
       )}
       {dialog === 'import-plan' && project && (
         <ImportPlanDialog
@@ -522,6 +540,17 @@ function Cockpit({ api }: { api: Api }) {
         <PlannerDialog api={api} project={project} onClose={() => setDialog(null)} onProposal={(plan, notes) => openEditor({ planId: null, initial: plan, origin: 'the agent’s proposal', notes })} />
       )}
       {dialog === 'agents' && <AgentSettings api={api} project={project} onClose={() => setDialog(null)} />}
+      {dialog === 'trust' && project && (
+        <TrustDialog
+          api={api}
+          project={project}
+          asking={trustAsking}
+          onClose={() => {
+            setTrustAsking(null);
+            setDialog(null);
+          }}
+        />
+      )}
       {dialog === 'help' && <HelpOverlay onClose={() => setDialog(null)} />}
       {dialog === 'orphans' && (
         <OrphanSessionsDialog

@@ -43,9 +43,11 @@ interface Props {
   onClose(): void;
   onSaved(message: string): void;
   onOpenAgents?: () => void;
+  /** The current repository's agent trust decisions, to see or undo. */
+  onOpenTrust?: () => void;
 }
 
-export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }: Props) {
+export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents, onOpenTrust }: Props) {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [editors, setEditors] = useState<DetectedEditor[]>([]);
   const [draft, setDraft] = useState<Settings | null>(settings.settings);
@@ -228,6 +230,14 @@ export function SettingsDialog({ api, settings, onClose, onSaved, onOpenAgents }
               Agents…
             </button>{' '}
             <span className="muted">Profiles, detection and overrides.</span>
+          </p>
+        )}
+        {onOpenTrust && (
+          <p>
+            <button type="button" className="btn" onClick={onOpenTrust}>
+              Agent trust…
+            </button>{' '}
+            <span className="muted">Which agents skip their folder-trust question in this repository’s worktrees.</span>
           </p>
         )}
         {info && (

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { applyEdits, modify, parse as parseJsonc } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, modify, parse as parseJsonc, parseTree } from 'jsonc-parser';
 
 export function claudeConfigFile(env: NodeJS.ProcessEnv): string {
   if (env.CLAUDE_CONFIG_DIR) return path.join(env.CLAUDE_CONFIG_DIR, '.claude.json');
@@ -36,6 +36,13 @@ export function claudeTrusts(file: string, checkout: string): boolean {
   return projects?.[checkout]?.hasTrustDialogAccepted === true;
 }
 
+/** `"projects": {\n  }` left by removing its last entry is written `{}`, as it was before we added one. */
+function collapseEmptyProjects(text: string): string {
+  const node = findNodeAtLocation(parseTree(text) ?? { type: 'null', offset: 0, length: 0 }, ['projects']);
+  if (!node || node.type !== 'object' || (node.children?.length ?? 0) > 0) return text;
+  return `${text.slice(0, node.offset)}{}${text.slice(node.offset + node.length)}`;
+}
+
 /** Sets the key (true) or removes it (null); returns whether the file changed. */
 export function setClaudeTrust(file: string, checkout: string, value: true | null): boolean {
   const text = read(file);
@@ -49,7 +56,7 @@ export function setClaudeTrust(file: string, checkout: string, value: true | nul
   const onlyOurs = typeof entry === 'object' && entry !== null && Object.keys(entry).length === 1 && 'hasTrustDialogAccepted' in entry;
   const where = value === null && onlyOurs ? ['projects', checkout] : keyPath(checkout);
   const edits = modify(before, where, value === null ? undefined : true, { formattingOptions: { insertSpaces: true, tabSize: indent, eol: '\n' } });
-  const after = applyEdits(before, edits);
+  const after = value === null ? collapseEmptyProjects(applyEdits(before, edits)) : applyEdits(before, edits);
   if (after === before) return false;
   const mode = text === null ? 0o600 : fs.statSync(file).mode & 0o777;
   const tmp = `${file}.switchyard-${process.pid}.tmp`;
