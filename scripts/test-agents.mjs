@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// npm run test:agents: the real agent CLIs, pinned and installed into a cache folder
+// (install-agents.mjs), driven against the loopback mock model server (fixtures/mock-model).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { installAgents } from './install-agents.mjs';
+
+const bin = installAgents();
+const r = spawnSync(process.execPath, [path.join('node_modules', 'vitest', 'vitest.mjs'), 'run', '-c', 'vitest.agents.config.ts', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, SWITCHYARD_AGENT_BIN: bin },
+});
+process.exit(r.status ?? 1);
