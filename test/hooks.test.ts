@@ -98,6 +98,15 @@ describe('hook events', () => {
     await expect(callApi(engine, 'tasks.ready', { taskId: checked.id })).rejects.toThrow(/only a running task/);
   });
 
+  it('an agent whose turn ended waits for the user: the watchdog does not call it stuck', async () => {
+    const engine = await startEngine({ supervision: { monitorIntervalMs: 200, watchdogIntervalMs: 150 } });
+    const task = await start(engine, [hook('turn-end', { session_id: 's' }), { hang: true }], { stuckAfterSec: 1, stuckPolicy: 'notify' });
+    await waitFor(() => engine.store.task(task.id).flags.yourTurn, 'your turn');
+    // Quiet for three times the stuck period, with no file changes.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(engine.store.task(task.id).flags).toMatchObject({ yourTurn: true, stuck: false });
+  });
+
   it('exits 0 and prints nothing, whatever happens', async () => {
     const engine = await startEngine();
     const launcher = path.join(engine.dataDir, 'bin', 'switchyard');

@@ -87,7 +87,8 @@ export class Watchdog {
     if (current.state !== 'running' || current.sessionId !== task.sessionId) return;
     const limit = checks.stuckAfterSec * 1000;
     // Printing means working: no git needed to know that.
-    if (screen.quietMs < limit || current.flags.needsInput) {
+    // Waiting for the user (a question, or its turn ended) is not being stuck.
+    if (screen.quietMs < limit || current.flags.needsInput || current.flags.yourTurn) {
       this.dismissed.stuck.delete(current.id);
       if (current.flags.stuck) this.setFlag(current.id, 'stuck', false, 'supervision: the agent moved again; no longer stuck');
       return;
