@@ -26,6 +26,8 @@ export class ShellTerminals {
     const count = this.list(taskId).length + 1;
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('ELECTRON_')) env[k] = v;
+    // The environment every agent process gets applies to the shells beside it too.
+    Object.assign(env, this.ctx.options.agentEnv);
     await this.ctx.requirePtyd().spawn({
       session,
       file: command?.file ?? loginShell(),
