@@ -5,6 +5,7 @@
  * always exits 0, because agents read a hook's output and exit code as instructions (Claude
  * Code's Stop hook would keep the agent going on exit code 2). What went wrong goes to stderr.
  */
+import fs from 'node:fs';
 import { NOTIFY_PROTOCOL_VERSION, TASK_ENV, type NotifyKind } from '../shared/notify-protocol';
 import { parseHookPayload } from './hook-payload';
 import { sendNotify } from './notify-client';
@@ -25,6 +26,7 @@ export async function runHook(args: string[], env: NodeJS.ProcessEnv, stdin: Nod
   const token = env[TASK_ENV.token];
   const socket = env[TASK_ENV.socket];
   if (!taskId || !token || !socket) return 0; // not inside a task: nothing to report on
+  traceStart(env, event);
   // Codex hands its JSON as the last argument; the others on stdin.
   const fromArgs = rest.length > 0 ? rest[rest.length - 1]! : null;
   const payload = parseHookPayload(fromArgs ?? (await readStdin(stdin)));
@@ -44,6 +46,20 @@ export async function runHook(args: string[], env: NodeJS.ProcessEnv, stdin: Nod
     process.stderr.write(`switchyard hook: ${err instanceof Error ? err.message : String(err)}\n`);
   }
   return 0;
+}
+
+/**
+ * SWITCHYARD_HOOK_TRACE names a file that gets one line per hook run, with when its process
+ * started: how the time from a hook firing to the card's flag is measured.
+ */
+function traceStart(env: NodeJS.ProcessEnv, event: string): void {
+  const file = env.SWITCHYARD_HOOK_TRACE;
+  if (!file) return;
+  try {
+    fs.appendFileSync(file, `${JSON.stringify({ event, startedAt: Math.round(performance.timeOrigin) })}\n`);
+  } catch {
+    // A trace is never worth failing a hook.
+  }
 }
 
 function readStdin(stdin: NodeJS.ReadStream): Promise<string | null> {

@@ -70,7 +70,18 @@ export class NeedsInputMonitor {
 
   /** The agent said it waits (a hook, or `switchyard notify needs-input`): watch for it to move on. */
   agentWaits(taskId: string, source: FlagSource = 'notify'): void {
-    this.flagged.set(taskId, { seq: null, inputBytes: null, absorbUntil: Date.now() + NOTIFY_GRACE_MS, byHook: source === 'hook' });
+    const flagged: Flagged = { seq: null, inputBytes: null, absorbUntil: Date.now() + NOTIFY_GRACE_MS, byHook: source === 'hook' };
+    this.flagged.set(taskId, flagged);
+    // What was typed so far, read now: an answer typed before the next tick must clear the flag.
+    const session = this.ctx.store.task(taskId).sessionId;
+    const client = this.ctx.ptyd();
+    if (!session || !client) return;
+    void client
+      .text(session)
+      .then((s) => {
+        if (this.flagged.get(taskId) === flagged && flagged.inputBytes === null) flagged.inputBytes = s.inputBytes;
+      })
+      .catch(() => {});
   }
 
   /** The agent's hooks reported on this run: they, not the screen, say when it waits. */
