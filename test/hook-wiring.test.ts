@@ -5,19 +5,28 @@
  * hooks reported. The real CLIs firing these hooks is test/agents (npm run test:agents).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WIRABLE_PROFILES } from '../src/shared/agents';
 import { BUILTIN_PROFILES } from '../src/shared/agent-catalog';
 import { wireHooks, type WiringContext } from '../src/engine/agents/wiring/hook-wiring';
-import { makeRepo, runCleanups, startEngine, tempDir, waitFor, waitForState } from './helpers';
+import { makeRepo, onCleanup, runCleanups, startEngine, tempDir, waitFor, waitForState } from './helpers';
 import { writeScript } from './agent-fakes';
 
 afterEach(runCleanups);
 
-function context(env: NodeJS.ProcessEnv = {}): WiringContext {
-  const dir = tempDir('sy-wiring-');
+/** A folder no one else can write to, nor to any folder above it (Gemini CLI checks). */
+function secureDir(): string {
+  const root = path.join(os.homedir(), '.cache', 'switchyard', 'wiring-tests');
+  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+  const dir = fs.mkdtempSync(path.join(root, 'w-'));
+  onCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function context(env: NodeJS.ProcessEnv = {}, dir = secureDir()): WiringContext {
   return { hooksDir: path.join(dir, 'hooks'), launcher: path.join(dir, 'data dir', 'bin', 'switchyard'), env, interactive: true };
 }
 
@@ -71,6 +80,10 @@ describe('what each agent is given', () => {
     expect(written.hooks.BeforeAgent![0]!.hooks[0]!.command).toBe(`'${ctx.launcher}' hook working`);
     // The user's file is untouched.
     expect(fs.readFileSync(sys, 'utf8')).toContain('an administrator');
+  });
+
+  it('Gemini CLI: says so, rather than wire hooks Gemini would skip, when the data folder is under a folder others can write to', () => {
+    expect(() => wireHooks('gemini', context({}, tempDir('sy-wiring-')))).toThrow(/Gemini CLI ignores a settings file under \/tmp, which others can write to/);
   });
 
   it('OpenCode: a config folder with the plugin and a finished install; a user folder of their own is kept', () => {

@@ -45,7 +45,24 @@ export function geminiSystemSettings(ctx: WiringContext, existing: Settings): Se
   return { ...existing, hooks };
 }
 
+/**
+ * Gemini CLI skips a system settings file when the file or any folder above it is writable by
+ * group or others (say, a data folder under /tmp): the hooks would silently not run. Say so.
+ */
+export function insecureAncestor(file: string): string | null {
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    try {
+      if ((fs.statSync(dir).mode & 0o022) !== 0) return dir;
+    } catch {
+      // not there yet: it is made with our own mode
+    }
+    if (path.dirname(dir) === dir) return null;
+  }
+}
+
 export function geminiWiring(ctx: WiringContext): HookWiring {
+  const insecure = insecureAncestor(path.join(ctx.hooksDir, 'gemini-system-settings.json'));
+  if (insecure) throw new Error(`Gemini CLI ignores a settings file under ${insecure}, which others can write to; move Switchyard's data folder elsewhere to have Gemini's hooks wired`);
   const original = ctx.env.GEMINI_CLI_SYSTEM_SETTINGS_PATH || defaultSystemSettingsPath();
   const file = path.join(ctx.hooksDir, 'gemini-system-settings.json');
   // Ours, if an earlier wiring's path leaked into this environment: never read it as theirs.
