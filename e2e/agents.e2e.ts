@@ -40,10 +40,14 @@ test('agent profiles: detection, an override for this repository, and choosing i
   await agent.selectOption('claude');
   await page.getByLabel('Title').fill('Ask Claude');
   await page.getByLabel('Prompt').fill('explain "this" repo');
+  // Its model and permission mode, with the defaults shown.
+  await expect(page.getByLabel('Permission mode').locator('option').first()).toHaveText('Default (auto)');
+  await page.getByLabel('Model').fill('sonnet');
+  await page.getByLabel('Permission mode').selectOption('acceptEdits');
   await page.screenshot({ path: path.join(ARTIFACTS, 'new-task-agents.png') });
   await page.getByRole('button', { name: 'Create and start' }).click();
   // Its own hooks wired in front (a settings file in the data folder), then the prompt as one argument.
-  await expect.poll(() => (fs.existsSync(argvFile) ? fs.readFileSync(argvFile, 'utf8') : '')).toBe(`--settings\n${path.join(cockpit.dataDir, 'hooks', 'claude-settings.json')}\n--\nexplain "this" repo\n`);
+  await expect.poll(() => (fs.existsSync(argvFile) ? fs.readFileSync(argvFile, 'utf8') : '')).toBe(`--settings\n${path.join(cockpit.dataDir, 'hooks', 'claude-settings.json')}\n--permission-mode\nacceptEdits\n--model\nsonnet\n--\nexplain "this" repo\n`);
 });
 
 test.describe('a version check that does not answer', () => {

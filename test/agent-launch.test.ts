@@ -6,7 +6,7 @@ import { dispatch } from '../src/shared/dispatch';
 import { buildLaunch } from '../src/engine/agents/profiles';
 import { promptKeys } from '../src/engine/agents/type-prompt';
 import type { Engine } from '../src/engine/engine';
-import { expectError, git, makeRepo, runCleanups, startEngine, tempDir, waitForState } from './helpers';
+import { expectError, git, makeRepo, runCleanups, startEngine, tempDir, waitFor, waitForState } from './helpers';
 import { makeFakeAgents, type FakeAgents } from './agent-fakes';
 
 afterEach(runCleanups);
@@ -181,5 +181,43 @@ describe('buildLaunch', () => {
   it('sends a multi-line prompt as one bracketed paste', () => {
     expect(promptKeys('one line')).toBe('one line');
     expect(promptKeys('two\r\nlines')).toBe('\x1b[200~two\nlines\x1b[201~');
+  });
+});
+
+describe('model and permission mode, per task and per plan', () => {
+  it('puts the mode and model arguments before the profile’s own, and refuses what a profile cannot take', async () => {
+    const env = { PATH: '/usr/bin:/bin' };
+    const claude = BUILTIN_PROFILES.find((p) => p.id === 'claude')!;
+    const fakeClaude = { ...claude, executable: '/bin/sh' };
+    expect(buildLaunch({ profile: 'claude', model: 'sonnet', permissionMode: 'plan' }, 'p', '/', env, { profile: fakeClaude }).args).toEqual(['--permission-mode', 'plan', '--model', 'sonnet', '--', 'p']);
+    // No mode named: the profile's default ("auto": no arguments).
+    expect(buildLaunch({ profile: 'claude' }, 'p', '/', env, { profile: fakeClaude }).args).toEqual(['--', 'p']);
+    const codex = { ...BUILTIN_PROFILES.find((p) => p.id === 'codex')!, executable: '/bin/sh' };
+    expect(buildLaunch({ profile: 'codex', permissionMode: 'full-auto', model: 'gpt-5.5' }, 'p', '/', env, { profile: codex, nonInteractive: true }).args).toEqual(['-s', 'workspace-write', '-a', 'never', '-m', 'gpt-5.5', 'exec', '--', 'p']);
+    const gemini = { ...BUILTIN_PROFILES.find((p) => p.id === 'gemini')!, executable: '/bin/sh' };
+    expect(buildLaunch({ profile: 'gemini', permissionMode: 'auto_edit' }, 'p', '/', env, { profile: gemini }).args).toEqual(['--approval-mode', 'auto_edit', '--prompt-interactive=p']);
+    expect(() => buildLaunch({ profile: 'claude', permissionMode: 'yolo' }, 'p', '/', env, { profile: fakeClaude })).toThrow(/Claude Code has no permission mode "yolo"; its modes are auto, manual, acceptEdits, plan, bypassPermissions/);
+    const aider = { ...BUILTIN_PROFILES.find((p) => p.id === 'aider')!, executable: '/bin/sh' };
+    expect(() => buildLaunch({ profile: 'aider', model: 'gpt-4o' }, 'p', '/', env, { profile: aider })).toThrow(/Aider has no way to choose a model/);
+  });
+
+  it('a plan names them for all its tasks or one; a mode a profile lacks is refused before any task exists', async () => {
+    const { engine, fakes, projectId } = await setup();
+    const plan = {
+      name: 'Modes',
+      agent: { profile: 'claude', permissionMode: 'acceptEdits' },
+      tasks: [
+        { id: 'a', title: 'A', prompt: 'pa' },
+        { id: 'b', title: 'B', prompt: 'pb', agent: { profile: 'codex', model: 'gpt-5.5', permissionMode: 'read-only' } },
+      ],
+    };
+    const view = await dispatch(engine.handlers(), 1, 'plans.import', { projectId, text: JSON.stringify(plan) });
+    expect(view.ok).toBe(true);
+    await dispatch(engine.handlers(), 2, 'plans.start', { planId: (view as { output: { plan: { id: string } } }).output.plan.id });
+    await waitFor(() => fakes.runs().length === 2 || null, 'both plan tasks to start');
+    const runs = fakes.runs();
+    expect(runs.find((r) => r.name === 'claude')!.args).toEqual(['--permission-mode', 'acceptEdits', '--', 'pa']);
+    expect(runs.find((r) => r.name === 'codex')!.args).toEqual(['-s', 'read-only', '-a', 'on-request', '-m', 'gpt-5.5', '--no-daemon', '--', 'pb']);
+    await expectError(engine.createTask({ projectId, title: 'bad', prompt: 'p', agent: { profile: 'gemini', permissionMode: 'acceptEdits' }, startNow: true }), 'invalid-input');
   });
 });

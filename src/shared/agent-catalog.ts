@@ -2,10 +2,11 @@
  * The built-in agent profiles. Users patch or extend them in `<data dir>/agents.json`; these
  * are the defaults underneath. Install hints are text for the user, never run by Switchyard.
  */
-import { CUSTOM_PROFILE_ID, LOGIN_SHELL, SESSION_PLACEHOLDER, SHELL_PROFILE_ID, TASK_COMMAND, type AgentProfile } from './agents';
+import { CUSTOM_PROFILE_ID, LOGIN_SHELL, MODEL_PLACEHOLDER, SESSION_PLACEHOLDER, SHELL_PROFILE_ID, TASK_COMMAND, type AgentProfile } from './agents';
 
 const P = '{prompt}';
 const S = SESSION_PLACEHOLDER;
+const M = MODEL_PLACEHOLDER;
 const NO_HOOKS = 'No hooks: Switchyard watches the screen for a prompt to tell when it needs input.';
 
 export const BUILTIN_PROFILES: readonly AgentProfile[] = [
@@ -23,6 +24,10 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     installHint: 'npm install -g @anthropic-ai/claude-code',
     hooksHint: 'Wired at launch (--settings, added to your own hooks): PermissionRequest → needs input, Stop → your turn, UserPromptSubmit → working.',
     wireHooks: true,
+    modelArgs: ['--model', M],
+    // "auto" is Claude's own default (it decides what to ask); "manual" asks before every edit and command.
+    permissionModes: { auto: [], manual: ['--permission-mode', 'manual'], acceptEdits: ['--permission-mode', 'acceptEdits'], plan: ['--permission-mode', 'plan'], bypassPermissions: ['--permission-mode', 'bypassPermissions'] },
+    defaultPermissionMode: 'auto',
     env: {},
   },
   {
@@ -40,6 +45,16 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     installHint: 'npm install -g @openai/codex',
     hooksHint: 'Wired at launch (-c overrides): notify → your turn; approval requests come as terminal notifications (OSC 9) → needs input.',
     wireHooks: true,
+    modelArgs: ['-m', M],
+    // Codex's approval policy and sandbox, as its own presets combine them.
+    permissionModes: {
+      default: [],
+      'read-only': ['-s', 'read-only', '-a', 'on-request'],
+      'workspace-write': ['-s', 'workspace-write', '-a', 'on-request'],
+      'full-auto': ['-s', 'workspace-write', '-a', 'never'],
+      'no-sandbox': ['--dangerously-bypass-approvals-and-sandbox'],
+    },
+    defaultPermissionMode: 'default',
     env: {},
   },
   {
@@ -56,6 +71,9 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     installHint: 'npm install -g @google/gemini-cli',
     hooksHint: 'Wired at launch (a system settings file that keeps your own): Notification → needs input, AfterAgent → your turn, BeforeAgent → working.',
     wireHooks: true,
+    modelArgs: ['--model', M],
+    permissionModes: { default: [], auto_edit: ['--approval-mode', 'auto_edit'], yolo: ['--approval-mode', 'yolo'], plan: ['--approval-mode', 'plan'] },
+    defaultPermissionMode: 'default',
     env: {},
   },
   {
@@ -71,6 +89,10 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     installHint: 'npm install -g opencode-ai',
     hooksHint: 'Wired at launch (a plugin in a config folder of its own): session.idle → your turn, permission.asked → needs input.',
     wireHooks: true,
+    // provider/model, as OpenCode names them.
+    modelArgs: ['--model', M],
+    permissionModes: {},
+    defaultPermissionMode: null,
     env: {},
   },
   {
@@ -87,6 +109,9 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     hooksHint: NO_HOOKS,
     resumeSessionArgs: null,
     wireHooks: false,
+    modelArgs: null,
+    permissionModes: {},
+    defaultPermissionMode: null,
     env: {},
   },
   {
@@ -103,6 +128,9 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     hooksHint: NO_HOOKS,
     resumeSessionArgs: null,
     wireHooks: false,
+    modelArgs: null,
+    permissionModes: {},
+    defaultPermissionMode: null,
     env: {},
   },
   {
@@ -119,6 +147,9 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     hooksHint: NO_HOOKS,
     resumeSessionArgs: null,
     wireHooks: false,
+    modelArgs: null,
+    permissionModes: {},
+    defaultPermissionMode: null,
     env: {},
   },
   {
@@ -134,6 +165,9 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     hooksHint: 'Run `switchyard notify done` (or `needs-input`, or "a message") yourself.',
     resumeSessionArgs: null,
     wireHooks: false,
+    modelArgs: null,
+    permissionModes: {},
+    defaultPermissionMode: null,
     env: {},
   },
   {
@@ -150,6 +184,9 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     hooksHint: 'Have your command run `switchyard notify needs-input|done|"message"`, or Switchyard watches the screen.',
     resumeSessionArgs: null,
     wireHooks: false,
+    modelArgs: null,
+    permissionModes: {},
+    defaultPermissionMode: null,
     env: {},
   },
 ];

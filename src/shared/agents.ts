@@ -55,6 +55,12 @@ const agentProfileShape = z
     hooksHint: z.string().max(1000),
     /** Switchyard wires the agent's own hooks at launch, where it knows how (Claude Code, Codex, Gemini CLI, OpenCode). */
     wireHooks: z.boolean(),
+    /** Arguments that choose a model ({model}); null: the agent has no such switch. */
+    modelArgs: z.array(arg).max(10).nullable(),
+    /** Permission modes a task can choose, by name, with the arguments each takes ([] for the agent's own default). */
+    permissionModes: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/), z.array(arg).max(10)),
+    /** The mode a task gets when it names none (a key of permissionModes), or null. */
+    defaultPermissionMode: z.string().max(40).nullable(),
     env: envSchema,
   })
   .strict();
@@ -63,15 +69,32 @@ const agentProfileShape = z
 export const WIRABLE_PROFILES: readonly string[] = ['claude', 'codex', 'gemini', 'opencode'];
 
 /** Fields a new profile may leave out: they have defaults. */
-export const OPTIONAL_PROFILE_FIELDS: readonly string[] = ['resumeSessionArgs', 'wireHooks'];
+export const OPTIONAL_PROFILE_FIELDS: readonly string[] = ['resumeSessionArgs', 'wireHooks', 'modelArgs', 'permissionModes', 'defaultPermissionMode'];
+
+/** Where modelArgs put the task's model. */
+export const MODEL_PLACEHOLDER = '{model}';
+/** A model name as agents take it: "sonnet", "gpt-5.5", "provider/model", "sonnet[1m]"; never an option. */
+export const modelNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/@[\]-]{0,127}$/, 'a model name is letters, digits and . _ : / @ [ ] -, starting with a letter or digit');
 
 /** Where resumeSessionArgs put the agent's session id. */
 export const SESSION_PLACEHOLDER = '{session}';
 
 /** A whole profile: fields added since the first version have defaults, so older files still read. */
 export const agentProfileSchema = agentProfileShape
-  .extend({ resumeSessionArgs: agentProfileShape.shape.resumeSessionArgs.default(null), wireHooks: agentProfileShape.shape.wireHooks.default(true) })
+  .extend({
+    resumeSessionArgs: agentProfileShape.shape.resumeSessionArgs.default(null),
+    wireHooks: agentProfileShape.shape.wireHooks.default(true),
+    modelArgs: agentProfileShape.shape.modelArgs.default(null),
+    permissionModes: agentProfileShape.shape.permissionModes.default({}),
+    defaultPermissionMode: agentProfileShape.shape.defaultPermissionMode.default(null),
+  })
   .superRefine((p, ctx) => {
+  if (p.defaultPermissionMode !== null && !(p.defaultPermissionMode in p.permissionModes)) {
+    ctx.addIssue({ code: 'custom', path: ['defaultPermissionMode'], message: `"${p.defaultPermissionMode}" is not one of the permission modes (${Object.keys(p.permissionModes).join(', ') || 'none'})` });
+  }
+  if (p.modelArgs && !p.modelArgs.some((a) => a.includes(MODEL_PLACEHOLDER))) {
+    ctx.addIssue({ code: 'custom', path: ['modelArgs'], message: `the model arguments need ${MODEL_PLACEHOLDER}` });
+  }
   if (p.promptMode === 'argument' && !p.interactiveArgs.some((a) => a.includes(PROMPT_PLACEHOLDER))) {
     ctx.addIssue({ code: 'custom', path: ['interactiveArgs'], message: `a profile that passes the prompt as an argument needs ${PROMPT_PLACEHOLDER} in its interactive arguments` });
   }
@@ -101,7 +124,15 @@ export const TASK_COMMAND = '{command}';
 /** What a task records about its agent: a profile id, or a custom command line. */
 export const agentSpecSchema = z.union([
   z.object({ profile: z.literal('custom'), command: z.string().trim().min(1, 'a custom agent needs a command line').max(8192) }).strict(),
-  z.object({ profile: profileIdSchema.refine((id) => id !== 'custom', 'use a command line for a custom agent') }).strict(),
+  z
+    .object({
+      profile: profileIdSchema.refine((id) => id !== 'custom', 'use a command line for a custom agent'),
+      /** The model, where the profile can choose one; absent: the agent's own default. */
+      model: modelNameSchema.optional(),
+      /** One of the profile's permission modes; absent: its default mode. */
+      permissionMode: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/).optional(),
+    })
+    .strict(),
 ]);
 export type AgentSpec = z.infer<typeof agentSpecSchema>;
 

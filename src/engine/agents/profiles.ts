@@ -3,7 +3,7 @@
  * that take their prompt in their TUI, the text to type once they are up.
  */
 import { builtinProfile } from '../../shared/agent-catalog';
-import { SESSION_PLACEHOLDER, TASK_COMMAND, isCustomAgent, type AgentProfile, type AgentSpec } from '../../shared/agents';
+import { MODEL_PLACEHOLDER, SESSION_PLACEHOLDER, TASK_COMMAND, isCustomAgent, type AgentProfile, type AgentSpec } from '../../shared/agents';
 import type { HookWiring } from './wiring/hook-wiring';
 import { SwitchyardError } from '../../shared/errors';
 import { parseCommandLine, substitutePrompt } from '../../shared/command-line';
@@ -49,16 +49,38 @@ export function buildLaunch(agent: AgentSpec, prompt: string, cwd: string, env: 
   const template = argsTemplate(profile, opts);
   const hooks = opts.hooks ?? { args: [], env: {} };
   const profileEnv = { ...profile.env, ...hooks.env };
-  if (profile.promptMode === 'none') return { file, args: [...hooks.args, ...template], typedPrompt: null, env: profileEnv };
+  // Hooks and trust, then the task's permission mode and model, then the profile's own.
+  const front = [...hooks.args, ...choiceArgs(profile, agent)];
+  if (profile.promptMode === 'none') return { file, args: [...front, ...template], typedPrompt: null, env: profileEnv };
   // Where the arguments have a place for the prompt it goes there, as one argv element; where
   // they do not (a TUI, or a resume command that takes none), it is typed in once the agent is up.
   const hasPlace = template.some((a) => a.includes(PROMPT_PLACEHOLDER));
   return {
     file,
-    args: [...hooks.args, ...substitutePrompt(template, prompt)],
+    args: [...front, ...substitutePrompt(template, prompt)],
     typedPrompt: hasPlace || prompt.trim() === '' ? null : prompt,
     env: profileEnv,
   };
+}
+
+/** The arguments for the spec's permission mode (or the profile's default) and model; a clear error for one the profile lacks. */
+export function choiceArgs(profile: AgentProfile, agent: AgentSpec): string[] {
+  if (isCustomAgent(agent)) return [];
+  const mode = agent.permissionMode ?? profile.defaultPermissionMode;
+  const out: string[] = [];
+  if (mode !== null && mode !== undefined) {
+    const args = profile.permissionModes[mode];
+    if (!args) {
+      const known = Object.keys(profile.permissionModes);
+      throw new SwitchyardError('invalid-input', `${profile.name} has no permission mode "${mode}"; ${known.length ? `its modes are ${known.join(', ')}` : 'it has none'}`);
+    }
+    out.push(...args);
+  }
+  if (agent.model) {
+    if (!profile.modelArgs) throw new SwitchyardError('invalid-input', `${profile.name} has no way to choose a model here; leave the model empty, or set its model arguments in Settings → Agents`);
+    out.push(...profile.modelArgs.map((a) => a.split(MODEL_PLACEHOLDER).join(agent.model!)));
+  }
+  return out;
 }
 
 /**

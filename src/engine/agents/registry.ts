@@ -10,6 +10,7 @@ import { TASK_COMMAND, isCustomAgent, type AgentList, type AgentOverrides, type 
 import { parseCommandLine } from '../../shared/command-line';
 import { SwitchyardError } from '../../shared/errors';
 import { NOT_INSTALLED, locateExecutable, type Detection } from './detect';
+import { choiceArgs } from './profiles';
 import { EMPTY_OVERRIDES, mergeProfiles, overridesFilePath, readOverridesFile, validateOverridesFile, writeOverridesFile, type SourcedProfile } from './overrides';
 import { VersionProbes, type ProbeResult } from './version-probes';
 
@@ -68,6 +69,8 @@ export class AgentRegistry {
       throw new SwitchyardError('agent-not-found', `there is no agent profile "${spec.profile}"; the profiles are ${known}${why}`);
     }
     if (isCustomAgent(spec)) parseCommandLine(spec.command);
+    // A permission mode or model the profile cannot take is refused before a task exists.
+    choiceArgs(found.profile, spec);
     return found.profile;
   }
 

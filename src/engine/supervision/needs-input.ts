@@ -1,8 +1,10 @@
 /**
  * "Needs input" without hooks: does an agent's screen show that it waits for the user?
- * Pure, so it can be tested on recorded screens. Two things must hold: the agent has been quiet
- * for the quiet period, and its screen ends in a prompt (a shell or REPL prompt, a question, a
- * yes/no choice, "Press Enter", or a TUI's input box or option menu).
+ * Pure, so it can be tested on recorded screens (test/fixtures/screens, recorded from the real
+ * CLIs by scripts/record-agent-screens.ts). Two things must hold: the agent has been quiet for
+ * the quiet period, and its screen ends in a prompt (a shell or REPL prompt, a question, a
+ * yes/no choice, "Press Enter", a dialog's key hints, or a TUI's input box or option menu), with
+ * no working indicator under it.
  */
 
 export interface ScreenState {
@@ -14,8 +16,12 @@ export interface ScreenState {
   cursorRow?: number;
 }
 
-/** Box-drawing borders TUIs draw around input boxes and dialogs. */
-const BORDER = /^[\s│┃|╭╮╰╯┌┐└┘├┤─━═╔╗╚╝║]+|[\s│┃|╭╮╰╯┌┐└┘├┤─━═╔╗╚╝║]+$/g;
+/**
+ * Box-drawing borders TUIs draw around input boxes and dialogs, with the dashed rules and the
+ * half blocks some draw them with (Claude Code's ╌╌╌ around a command, Gemini CLI's ▄▄▄ / ▀▀▀
+ * input box, OpenCode's ┃ … ╹▀▀▀).
+ */
+const BORDER = /^[\s│┃|╭╮╰╯┌┐└┘├┤─━═╔╗╚╝║╌╹▀▄]+|[\s│┃|╭╮╰╯┌┐└┘├┤─━═╔╗╚╝║╌╹▀▄]+$/g;
 
 /** A row with its box borders and surrounding blanks removed ("" for a rule or an empty row). */
 export function stripBorders(line: string): string {
@@ -23,11 +29,14 @@ export function stripBorders(line: string): string {
 }
 
 /**
- * Shown by agents while they work (Claude Code and Codex: "esc to interrupt"; Gemini CLI:
- * "(esc to cancel, 5s)"): never waiting, however quiet. A bare "esc to cancel" is not one of
- * them: approval dialogs say it too.
+ * Shown by agents while they work (Claude Code and Codex: "esc to interrupt"; OpenCode: "esc
+ * interrupt"; Gemini CLI: "(esc to cancel, 5s)"), in their status rows under the input box:
+ * never waiting, however quiet. A bare "esc to cancel" is not one of them: dialogs say it too.
  */
-const WORKING = [/esc to interrupt/i, /ctrl\+c to interrupt/i, /\(esc to cancel,\s*\d+s\)/i];
+const WORKING = [/\besc(?: to)? interrupt/i, /ctrl\+c to interrupt/i, /\(esc to cancel,\s*\d+s\)/i];
+
+/** How many rows (that say anything) from the bottom a working indicator is looked for in. */
+const WORKING_ROWS = 6;
 
 /** A choice the user must make. */
 const CHOICE = [
@@ -38,11 +47,25 @@ const CHOICE = [
   /hit (enter|return)/i,
 ];
 
+/**
+ * The key hints a dialog draws under its choices, naming Enter and what it does: "Enter to
+ * confirm · Esc to cancel" (Claude Code), "enter continue · esc back", "enter/esc confirm" and
+ * "Press enter to confirm or esc to cancel" (Codex), "(Use Enter to select)" and "(Press Enter to
+ * submit, Esc to cancel…)" (Gemini CLI), "⇆ select  enter confirm" (OpenCode). They stand only
+ * while the dialog waits, maybe above a few rows of notes.
+ */
+const DIALOG_HINT = /\b(?:enter|return)(?:\/esc)?\s+(?:to\s+)?(?:confirm|select|submit|continue)\b/i;
+
+/** Buttons of a permission prompt drawn in one row (OpenCode: "Allow once   Allow always   Reject"). */
+const BUTTONS = /\bAllow once\b.*\b(?:Reject|Deny)\b/i;
+
 /** A TUI input box or option menu: a prompt marker at the start of a row (after its border). */
 const INPUT_MARKER = /^(?:[>❯›▌»]|>>>)(?:\s|$)/;
 
-/** A numbered option in a menu ("❯ 1. Yes", "  2. No"). */
-const MENU_OPTION = /^(?:[❯›>▶]\s*)?\d+[.)]\s+\S/;
+/** A numbered option in a menu ("❯ 1. Yes", "  2. No", "● 1. Allow once"). */
+const MENU_OPTION = /^(?:[❯›>▶●]\s*)?\d+[.)]\s+\S/;
+/** The selected one: its number behind a selector. */
+const SELECTED_OPTION = /^[❯›>▶●]\s*\d+[.)]\s/;
 
 /** The last row ends like a prompt: `$ `, `# `, `% `, `> `, `❯`, `›`, `?`, `:`. */
 function endsLikePrompt(line: string, cursorOnIt: boolean): boolean {
@@ -73,13 +96,15 @@ export function screenEndsInPrompt(lines: string[], cursorRow?: number): boolean
   const rows = bottomRows(lines, 12);
   const last = rows[0];
   if (!last) return false;
-  const bottom = rows.slice(0, 4);
-  if (bottom.some((r) => WORKING.some((re) => re.test(r.raw)))) return false;
+  if (rows.slice(0, WORKING_ROWS).some((r) => WORKING.some((re) => re.test(r.raw)))) return false;
   // Only on the last row: an answered "[y/N] y" above the agent's next output is history.
   if (CHOICE.some((re) => re.test(last.text))) return true;
+  // A dialog: its key hints or its buttons near the bottom (agents draw neither while they work).
+  if (rows.slice(0, 6).some((r) => DIALOG_HINT.test(r.text) || BUTTONS.test(r.text))) return true;
   // A TUI's input box near the bottom, above at most a couple of status rows.
   if (rows.slice(0, 3).some((r) => isInputRow(r, lines, cursorRow))) return true;
-  if (hasQuestionWithMenu(rows)) return true;
+  if (hasOptionMenu(rows)) return true;
+  if (cursorInEmptyBox(lines, cursorRow)) return true;
   const cursorOnIt = cursorRow === undefined || cursorRow === last.index;
   return endsLikePrompt(last.raw.replace(/[\s│┃║]+$/, ''), cursorOnIt);
 }
@@ -111,7 +136,7 @@ function isInputRow(r: Row, lines: string[], cursorRow: number | undefined): boo
   if (!INPUT_MARKER.test(r.text)) return false;
   if (/^[>❯›▌»]+$/.test(r.text.trim())) return true;
   if (/^\s*[│┃║|]/.test(r.raw)) return true;
-  if (/^\s*[─━═-]{5,}\s*$/.test(lines[r.index - 1] ?? '')) return true;
+  if (/^\s*[─━═▄-]{5,}\s*$/.test(lines[r.index - 1] ?? '')) return true;
   // `❯` also marks the running file in test reporters; as a prompt it stands alone.
   return cursorRow === r.index && !r.text.startsWith('❯');
 }
@@ -126,15 +151,28 @@ export function inputRows(lines: string[], cursorRow?: number): string[] {
     .map((r) => r.text);
 }
 
-/** "Do you want to proceed?" followed by numbered options, as permission dialogs draw them. */
-function hasQuestionWithMenu(rows: { text: string }[]): boolean {
-  let options = 0;
-  for (const r of rows.slice(0, 8)) {
-    if (MENU_OPTION.test(r.text)) {
-      options++;
-      continue;
-    }
-    return options >= 2 && /\?$/.test(r.text);
-  }
-  return false;
+/**
+ * An option menu at the bottom, as permission and trust dialogs draw them: two or more numbered
+ * options, with one marked as selected ("❯ 1. Yes", "› 1. Trust and continue", "● 1. Allow once")
+ * or right under a question ("Do you want to proceed?"). Under the options there may be a few
+ * rows: an option's wrapped tail, a note, the dialog's hints.
+ */
+function hasOptionMenu(rows: Row[]): boolean {
+  const near = rows.slice(0, 10);
+  const options = near.filter((r) => MENU_OPTION.test(r.text));
+  if (options.length < 2 || near.indexOf(options[0]!) > 4) return false;
+  if (options.some((r) => SELECTED_OPTION.test(r.text))) return true;
+  const top = near.indexOf(options[options.length - 1]!);
+  return /\?$/.test(near[top + 1]?.text ?? '');
+}
+
+/**
+ * An empty input box holding the cursor, with at most a few rows (the box's own, a status bar)
+ * under it: OpenCode's `┃ ` row over its agent and model line. A bordered row with nothing typed.
+ */
+function cursorInEmptyBox(lines: string[], cursorRow: number | undefined): boolean {
+  if (cursorRow === undefined) return false;
+  const line = lines[cursorRow] ?? '';
+  if (!/^\s*[│┃║]/.test(line) || stripBorders(line) !== '') return false;
+  return lines.slice(cursorRow + 1).filter((l) => stripBorders(l) !== '').length <= 3;
 }

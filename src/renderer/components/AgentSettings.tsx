@@ -226,7 +226,7 @@ function AgentForm({ editing, where, busy, overridden, onChange, onSubmit, onRes
   const set = <K extends keyof AgentDraft>(key: K, value: AgentDraft[K]): void => onChange({ ...draft, [key]: value });
   // Only the agents whose hooks Switchyard knows how to wire have the switch.
   const canWire = !isNew && WIRABLE_PROFILES.includes(draft.id);
-  const text = (key: Exclude<keyof AgentDraft, 'promptMode' | 'wireHooks'>, labelText: string, hint?: string, mono = true) => (
+  const text = (key: Exclude<keyof AgentDraft, 'promptMode' | 'wireHooks' | 'permissionModes'>, labelText: string, hint?: string, mono = true) => (
     <label className="field">
       <span>{labelText}</span>
       <input value={draft[key]} onChange={(e) => set(key, e.target.value)} className={mono ? 'mono' : undefined} spellCheck={false} aria-label={labelText} aria-invalid={errors[key] ? true : undefined} />
@@ -256,6 +256,13 @@ function AgentForm({ editing, where, busy, overridden, onChange, onSubmit, onRes
       {text('resumeArgs', 'Resume arguments', 'empty: the agent cannot resume its session')}
       {text('resumeSessionArgs', 'Resume a session by id', '{session} becomes the id the agent’s hooks reported; empty: resume uses the arguments above')}
       {text('versionArgs', 'Version arguments')}
+      {text('modelArgs', 'Model arguments', '{model} becomes the model a task names; empty: the agent has no model switch')}
+      <label className="field">
+        <span>Permission modes</span>
+        <textarea value={draft.permissionModes} onChange={(e) => set('permissionModes', e.target.value)} rows={3} className="mono" spellCheck={false} placeholder="name: arguments, one a line" aria-label="Permission modes" aria-invalid={errors.permissionModes ? true : undefined} />
+        {errors.permissionModes ? <small className="form-error">{errors.permissionModes}</small> : <small className="muted">a mode with no arguments is the agent’s own default</small>}
+      </label>
+      {text('defaultPermissionMode', 'Default permission mode', 'the mode a task gets when it names none')}
       <label className="field">
         <span>Environment</span>
         <textarea value={draft.env} onChange={(e) => set('env', e.target.value)} rows={3} className="mono" spellCheck={false} placeholder="KEY=value, one a line" aria-label="Environment" aria-invalid={errors.env ? true : undefined} />

@@ -34,6 +34,9 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
   const [baseBranch, setBaseBranch] = useState('');
   const [profile, setProfile] = useState<string>(last.profile ?? SHELL_PROFILE_ID);
   const [command, setCommand] = useState(last.command ?? '');
+  /** The model and permission mode for this task ('' : the profile's default). */
+  const [model, setModel] = useState('');
+  const [permissionMode, setPermissionMode] = useState('');
   // Set once the user chooses an agent in this dialog: a late settings answer must not undo it.
   const [picked, setPicked] = useState(false);
   const agentList = useAgentList(api, project.id);
@@ -100,7 +103,11 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
         onCreated(tasks[0]!);
         return;
       }
-      const agent = toSpec({ profile, command });
+      const agent = {
+        ...toSpec({ profile, command }),
+        ...(profile !== CUSTOM_PROFILE_ID && model.trim() ? { model: model.trim() } : {}),
+        ...(profile !== CUSTOM_PROFILE_ID && permissionMode ? { permissionMode } : {}),
+      };
       localStorage.setItem(AGENT_KEY, JSON.stringify({ profile, command }));
       const task = await api.call('tasks.create', { projectId: project.id, title, prompt, baseBranch: baseBranch || undefined, agent, startNow, ...(hasChecks ? { checks: ownChecks } : {}) });
       onCreated(task);
@@ -161,6 +168,9 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
               onChange={(id) => {
                 setProfile(id);
                 setPicked(true);
+                // Another agent's model and modes mean nothing to this one.
+                setModel('');
+                setPermissionMode('');
               }}
             />
           </label>
@@ -188,6 +198,29 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
             })}
             <small className="muted">Each attempt gets its own worktree and branch. Merging one closes the others; any with work that would be lost is kept for you.</small>
           </fieldset>
+        )}
+        {attempts === 1 && chosen && (chosen.profile.modelArgs || Object.keys(chosen.profile.permissionModes).length > 0) && (
+          <div className="field-grid">
+            {chosen.profile.modelArgs && (
+              <label className="field">
+                <span>Model</span>
+                <input value={model} onChange={(e) => setModel(e.target.value)} placeholder={`${chosen.profile.name}’s default`} spellCheck={false} className="mono" aria-label="Model" />
+              </label>
+            )}
+            {Object.keys(chosen.profile.permissionModes).length > 0 && (
+              <label className="field">
+                <span>Permission mode</span>
+                <select value={permissionMode} onChange={(e) => setPermissionMode(e.target.value)} aria-label="Permission mode">
+                  <option value="">Default{chosen.profile.defaultPermissionMode ? ` (${chosen.profile.defaultPermissionMode})` : ''}</option>
+                  {Object.keys(chosen.profile.permissionModes).map((m) => (
+                    <option key={m} value={m}>
+                      {m}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+          </div>
         )}
         {attempts === 1 && chosen && profile !== CUSTOM_PROFILE_ID && profile !== SHELL_PROFILE_ID && (
           <small className="muted agent-hint">

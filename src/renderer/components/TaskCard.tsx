@@ -15,7 +15,7 @@ export function agentLabel(task: Task): string {
 
 /** A profile's name, or for a custom command line the program (or the script it runs). */
 export function agentSpecLabel(agent: AgentSpec): string {
-  if (!isCustomAgent(agent)) return AGENT_NAMES.get(agent.profile) ?? agent.profile;
+  if (!isCustomAgent(agent)) return [AGENT_NAMES.get(agent.profile) ?? agent.profile, agent.model].filter(Boolean).join(' · ');
   try {
     const [exe, ...args] = parseCommandLine(agent.command);
     const name = exe?.split('/').pop() || 'Custom';

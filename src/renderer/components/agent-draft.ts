@@ -22,6 +22,11 @@ export interface AgentDraft {
   installHint: string;
   hooksHint: string;
   wireHooks: boolean;
+  /** Empty: the agent has no model switch. */
+  modelArgs: string;
+  /** One mode a line: `name: arguments` (no arguments: the agent's own default). */
+  permissionModes: string;
+  defaultPermissionMode: string;
 }
 
 export function toDraft(p: AgentProfile): AgentDraft {
@@ -41,6 +46,11 @@ export function toDraft(p: AgentProfile): AgentDraft {
     installHint: p.installHint,
     hooksHint: p.hooksHint,
     wireHooks: p.wireHooks,
+    modelArgs: p.modelArgs ? formatCommandLine(p.modelArgs) : '',
+    permissionModes: Object.entries(p.permissionModes)
+      .map(([name, a]) => `${name}: ${formatCommandLine(a)}`.trimEnd())
+      .join('\n'),
+    defaultPermissionMode: p.defaultPermissionMode ?? '',
   };
 }
 
@@ -58,12 +68,26 @@ export const EMPTY_DRAFT: AgentDraft = {
   installHint: '',
   hooksHint: 'No hooks: Switchyard watches the screen.',
   wireHooks: false,
+  modelArgs: '',
+  permissionModes: '',
+  defaultPermissionMode: '',
 };
 
 export type DraftErrors = Partial<Record<keyof AgentDraft, string>>;
 
 function args(text: string): string[] {
   return text.trim() === '' ? [] : parseCommandLine(text);
+}
+
+function modes(text: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new Error(`line ${i + 1}: write name: arguments`);
+    out[line.slice(0, colon).trim()] = args(line.slice(colon + 1));
+  });
+  return out;
 }
 
 function env(text: string): Record<string, string> {
@@ -101,6 +125,9 @@ export function fromDraft(d: AgentDraft): { profile: Required<AgentProfilePatch>
     installHint: d.installHint.trim(),
     hooksHint: d.hooksHint.trim(),
     wireHooks: d.wireHooks,
+    modelArgs: field('modelArgs', () => (d.modelArgs.trim() === '' ? null : args(d.modelArgs)), null),
+    permissionModes: field('permissionModes', () => modes(d.permissionModes), {}),
+    defaultPermissionMode: d.defaultPermissionMode.trim() || null,
   };
   if (!profile.name) errors.name = 'a profile needs a name';
   if (!profile.executable) errors.executable = 'a profile needs an executable';
