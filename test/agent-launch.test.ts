@@ -221,3 +221,12 @@ describe('model and permission mode, per task and per plan', () => {
     await expectError(engine.createTask({ projectId, title: 'bad', prompt: 'p', agent: { profile: 'gemini', permissionMode: 'acceptEdits' }, startNow: true }), 'invalid-input');
   });
 });
+
+describe('a task that runs once and exits', () => {
+  it('launches the profile’s non-interactive arguments, with its mode, and its exit ends the run', async () => {
+    const { engine, fakes, projectId } = await setup();
+    const task = await engine.createTask({ projectId, title: 'once', prompt: 'do it', agent: { profile: 'claude', interactive: false, permissionMode: 'acceptEdits' }, startNow: true });
+    await waitForState(engine, task.id, 'review');
+    expect(fakes.runs().at(-1)).toEqual({ name: 'claude', args: ['--permission-mode', 'acceptEdits', '-p', '--', 'do it'] });
+  });
+});

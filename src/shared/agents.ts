@@ -131,6 +131,8 @@ export const agentSpecSchema = z.union([
       model: modelNameSchema.optional(),
       /** One of the profile's permission modes; absent: its default mode. */
       permissionMode: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/).optional(),
+      /** false: the agent works on the prompt and exits (its non-interactive arguments, `claude -p`), then the gate checks the work. */
+      interactive: z.boolean().optional(),
     })
     .strict(),
 ]);

@@ -46,7 +46,9 @@ export function buildLaunch(agent: AgentSpec, prompt: string, cwd: string, env: 
 
   const launchEnv = { ...env, ...profile.env };
   const file = findProfileExecutable(profile, launchEnv);
-  const template = argsTemplate(profile, opts);
+  // A spec that asks for a run that exits gets the non-interactive arguments (never a resume).
+  const once = !isCustomAgent(agent) && agent.interactive === false;
+  const template = argsTemplate(profile, once ? { ...opts, nonInteractive: true } : opts);
   const hooks = opts.hooks ?? { args: [], env: {} };
   const profileEnv = { ...profile.env, ...hooks.env };
   // Hooks and trust, then the task's permission mode and model, then the profile's own.

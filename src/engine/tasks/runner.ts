@@ -235,7 +235,7 @@ export class TaskRunner {
         hooksDir: hooksDir(this.ctx.options.dataDir),
         launcher: path.join(cliBinDir(this.ctx.options.dataDir), 'switchyard'),
         env: { ...env, ...profile.env },
-        interactive: true,
+        interactive: isCustomAgent(task.agent) || task.agent.interactive !== false,
       });
     } catch (err) {
       // Hooks are a help, not a condition: the screen heuristic still watches.

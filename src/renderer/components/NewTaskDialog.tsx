@@ -37,6 +37,8 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
   /** The model and permission mode for this task ('' : the profile's default). */
   const [model, setModel] = useState('');
   const [permissionMode, setPermissionMode] = useState('');
+  /** Run the agent on the prompt and let it exit (its non-interactive arguments), rather than open its TUI. */
+  const [once, setOnce] = useState(false);
   // Set once the user chooses an agent in this dialog: a late settings answer must not undo it.
   const [picked, setPicked] = useState(false);
   const agentList = useAgentList(api, project.id);
@@ -107,6 +109,7 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
         ...toSpec({ profile, command }),
         ...(profile !== CUSTOM_PROFILE_ID && model.trim() ? { model: model.trim() } : {}),
         ...(profile !== CUSTOM_PROFILE_ID && permissionMode ? { permissionMode } : {}),
+        ...(profile !== CUSTOM_PROFILE_ID && profile !== SHELL_PROFILE_ID && once ? { interactive: false } : {}),
       };
       localStorage.setItem(AGENT_KEY, JSON.stringify({ profile, command }));
       const task = await api.call('tasks.create', { projectId: project.id, title, prompt, baseBranch: baseBranch || undefined, agent, startNow, ...(hasChecks ? { checks: ownChecks } : {}) });
@@ -171,6 +174,7 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
                 // Another agent's model and modes mean nothing to this one.
                 setModel('');
                 setPermissionMode('');
+                setOnce(false);
               }}
             />
           </label>
@@ -221,6 +225,14 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
               </label>
             )}
           </div>
+        )}
+        {attempts === 1 && chosen && profile !== CUSTOM_PROFILE_ID && profile !== SHELL_PROFILE_ID && (
+          <label className="check">
+            <input type="checkbox" checked={once} onChange={(e) => setOnce(e.target.checked)} aria-label="Run once and exit" /> Run once and exit{' '}
+            <small className="muted">
+              (<span className="mono">{[chosen.profile.executable, ...chosen.profile.nonInteractiveArgs].join(' ')}</span>: no conversation; the checks run when it exits)
+            </small>
+          </label>
         )}
         {attempts === 1 && chosen && profile !== CUSTOM_PROFILE_ID && profile !== SHELL_PROFILE_ID && (
           <small className="muted agent-hint">
