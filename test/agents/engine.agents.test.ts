@@ -208,6 +208,18 @@ describe.skipIf(!ENABLED)('real agents through the engine', () => {
         expect(w.proxy.unexpected(w.recipe.expectedProxyAttempts.interactive)).toEqual([]);
       });
 
+      it('runs once and exits when the task says so: its non-interactive arguments, then the gate, then Review with the edit', async () => {
+        const w = await world(cli, { trust: true, hooks: true, askPermissions: false, script: { turns: [{ writeFile: { path: 'hello.txt', content: CONTENT }, say: 'Writing.' }, { final: FINAL }] } });
+        // Each CLI's mode that lets an unattended run write (without one, three of them exit 0 having written nothing).
+        const mode = ({ claude: 'acceptEdits', codex: 'workspace-write', gemini: 'auto_edit' } as Partial<Record<AgentCli, string>>)[cli];
+        const task = await w.engine.createTask({ projectId: w.projectId, title: `${cli} once`, prompt: 'Write hello.txt', agent: { profile: cli, interactive: false, ...(mode ? { permissionMode: mode } : {}) }, startNow: true });
+        const done = await waitForState(w.engine, task.id, ['review', 'failed'], 180_000);
+        expect(done.state, `${done.stateReason}; screen:\n${await screenOf(w, task.id).catch(() => '')}`).toBe('review');
+        expect(done.exitCode).toBe(0);
+        expect(fs.readFileSync(path.join(done.worktreePath!, 'hello.txt'), 'utf8')).toBe(CONTENT);
+        expect(w.mock.toolResultsReceived().some((r) => r.turn === 0 && !r.isError)).toBe(true);
+      });
+
       it('negative control: without the hook wiring, no flag comes from a hook', async () => {
         // One answer, no tools: the turn ends at once, and a wired turn-end hook would fire.
         const w = await world(cli, { trust: true, hooks: false, askPermissions: false, script: { turns: [{ final: FINAL }] } });

@@ -1,8 +1,9 @@
 /**
  * OpenCode: a plugin, in a config folder named by OPENCODE_CONFIG_DIR (OpenCode reads that
  * folder besides the user's own). The plugin passes session.idle (turn ended),
- * permission.asked (needs input) and the session turning busy or a permission answered
- * (working) to `switchyard hook`. OpenCode installs its plugin package into every config folder
+ * permission.asked (needs input) and permission.replied (working) to `switchyard hook`, one
+ * at a time and in order. (Not the session turning busy: OpenCode goes busy after a turn too,
+ * to name the session, and the user's own typing already ends "your turn".) OpenCode installs its plugin package into every config folder
  * it reads, and offline that holds plugins back for about 70 s: the folder is given an install
  * that is already complete. A user who names a config folder of their own keeps it: the plugin
  * then rides in OPENCODE_CONFIG_CONTENT instead.
@@ -19,15 +20,27 @@ import { spawn } from 'node:child_process';
 
 const LAUNCHER = ${JSON.stringify(launcher)};
 
+// One report at a time, in order: a "working" that overtook the "turn ended" after it would
+// take the user's turn away.
+let queue = Promise.resolve();
+
+function run(event, payload) {
+  return new Promise((resolve) => {
+    try {
+      const child = spawn(LAUNCHER, ['hook', event], { stdio: ['pipe', 'ignore', 'ignore'] });
+      child.on('error', () => resolve());
+      child.on('close', () => resolve());
+      child.stdin.on('error', () => {});
+      child.stdin.end(JSON.stringify(payload));
+    } catch {
+      // Reporting must never disturb the agent.
+      resolve();
+    }
+  });
+}
+
 function report(event, payload) {
-  try {
-    const child = spawn(LAUNCHER, ['hook', event], { stdio: ['pipe', 'ignore', 'ignore'], detached: false });
-    child.on('error', () => {});
-    child.stdin.on('error', () => {});
-    child.stdin.end(JSON.stringify(payload));
-  } catch {
-    // Reporting must never disturb the agent.
-  }
+  queue = queue.then(() => run(event, payload));
 }
 
 export const Switchyard = async () => ({
@@ -36,7 +49,6 @@ export const Switchyard = async () => ({
     if (event.type === 'session.idle') report('turn-end', { session_id: p.sessionID });
     else if (event.type === 'permission.asked') report('needs-input', { session_id: p.sessionID, message: 'Permission asked: ' + (p.permission ?? 'a tool') + (p.patterns && p.patterns.length ? ' ' + p.patterns.join(' ') : '') });
     else if (event.type === 'permission.replied') report('working', { session_id: p.sessionID });
-    else if (event.type === 'session.status' && p.status && p.status.type === 'busy') report('working', { session_id: p.sessionID });
   },
 });
 `;
