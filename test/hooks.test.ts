@@ -129,3 +129,26 @@ describe('hook events', () => {
     expect(parseHookPayload('{"session_id":"../../etc"}').agentSession).toBeNull();
   });
 });
+
+describe('a turn that ends while a question is open', () => {
+  it('is a side turn: the question stays flagged until it is answered, then the turn end counts', async () => {
+    const engine = await startEngine(fast);
+    const task = await start(engine, [
+      hook('needs-input', { session_id: 's', message: 'Approval requested: touch x' }),
+      { sleep: 800 },
+      // Codex reports a finished turn when it has named the thread, while its approval still waits.
+      hook('turn-end', { session_id: 's', 'last-assistant-message': '{"title":"mock"}' }),
+      { ask: 'Allow? ' },
+      hook('turn-end', { session_id: 's', last_assistant_message: 'Done.' }),
+      { hang: true },
+    ]);
+    await waitFor(() => engine.store.task(task.id).flags.needsInput, 'the question');
+    // The side turn's end has come and gone (its hook ran): the question is still up.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(engine.store.task(task.id).flags).toMatchObject({ needsInput: true, yourTurn: false });
+    const ptyd = await connectPtyd(engine.dataDir);
+    ptyd.terminal({ t: 'input', session: engine.store.task(task.id).sessionId! }, new TextEncoder().encode('y\r'));
+    await waitFor(() => engine.store.task(task.id).flags.yourTurn, 'your turn after the answer');
+    expect(engine.store.task(task.id).flags).toMatchObject({ needsInput: false, message: 'Done.' });
+  });
+});

@@ -60,6 +60,9 @@ export class AgentReports {
       }
       case 'turn-end': {
         if (task.state !== 'running') return `noted; the task is ${task.state}`;
+        // A question a hook raised and nobody has answered is still open: a turn that ended
+        // meanwhile was a side turn (Codex naming its thread reports one), not the agent's.
+        if (task.flags.needsInput && task.flags.needsInputSource === 'hook' && !(await this.monitor.typedSinceFlag(task.id))) return 'noted; the agent still waits on its question';
         const text = message ? `Turn ended: ${message}` : 'Turn ended';
         store.addMessage(task.id, 'notify', text);
         const was = task.flags.yourTurn;

@@ -84,6 +84,19 @@ export class NeedsInputMonitor {
       .catch(() => {});
   }
 
+  /**
+   * Whether the user typed since the agent's flag went up (unknown counts as yes): a turn that
+   * ends while its question is still unanswered was a side turn, not the agent's.
+   */
+  async typedSinceFlag(taskId: string): Promise<boolean> {
+    const f = this.flagged.get(taskId);
+    const session = this.ctx.store.task(taskId).sessionId;
+    const client = this.ctx.ptyd();
+    if (!f || f.inputBytes === null || !session || !client) return true;
+    const s = await client.text(session).catch(() => null);
+    return !s || s.inputBytes > f.inputBytes;
+  }
+
   /** The agent's hooks reported on this run: they, not the screen, say when it waits. */
   hooksSpeak(taskId: string): void {
     this.hooked.set(taskId, this.ctx.store.task(taskId).sessionId);
