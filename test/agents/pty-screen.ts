@@ -6,7 +6,7 @@
 import * as pty from 'node-pty';
 import xtermHeadless from '@xterm/headless';
 import { answerQueries } from '../../src/ptyd/terminal-queries';
-import { TERMINAL_PALETTES } from '../../src/shared/terminal-colors';
+import { TERMINAL_PALETTES, type ThemeName } from '../../src/shared/terminal-colors';
 
 const { Terminal } = xtermHeadless;
 
@@ -22,6 +22,8 @@ export interface PtyRunOptions {
   env: Record<string, string>;
   cols?: number;
   rows?: number;
+  /** The palette the colour queries (OSC 10/11) are answered from, as ptyd does for the app's theme. Default dark. */
+  theme?: ThemeName;
 }
 
 export class PtyRun {
@@ -44,7 +46,7 @@ export class PtyRun {
       reply: (data) => {
         if (!this.exit) this.proc.write(data);
       },
-      palette: () => TERMINAL_PALETTES.dark,
+      palette: () => TERMINAL_PALETTES[opts.theme ?? 'dark'],
       onNotification: () => {},
     });
     this.proc.onData((data) => {
@@ -69,6 +71,16 @@ export class PtyRun {
     for (let row = 0; row < this.mirror.rows; row++) lines.push(buf.getLine(buf.viewportY + row)?.translateToString(true) ?? '');
     while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
     return lines.join('\n');
+  }
+
+  /**
+   * The terminal's cursor on the visible screen (row 0 is the top row), as ptyd's `text` op
+   * reports it, with the cells of its row left of it as text (blanks kept).
+   */
+  cursor(): { row: number; col: number; before: string } {
+    const buf = this.mirror.buffer.active;
+    const before = buf.getLine(buf.viewportY + buf.cursorY)?.translateToString(false, 0, buf.cursorX) ?? '';
+    return { row: buf.cursorY, col: buf.cursorX, before };
   }
 
   /** Everything the mirror holds (scrollback and screen) as plain text. */
