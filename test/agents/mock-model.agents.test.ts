@@ -408,7 +408,10 @@ describe.skipIf(!ENABLED)('real agent CLIs against the mock model server', () =>
         expect(strays, `processes left behind by ${cli}`).toEqual([]);
       });
 
-      for (const variant of FIRST_RUNS[cli]) {
+      // First starts without the recipe's state: a record of the screens a new user sees
+      // (scripts/record-agent-screens.ts keeps the fixtures); keys typed into a dialog that is
+      // still drawing can land on the wrong choice on busy cores, so CI does not run these.
+      for (const variant of process.env['SWITCHYARD_AGENT_FIRST_RUNS'] === '1' ? FIRST_RUNS[cli] : []) {
         it(`${variant.name}: without part of the recipe's state, records the screens it shows`, async () => {
           const w = await makeWorld(cli, false);
           const { recipe, repo, proxy } = w;
