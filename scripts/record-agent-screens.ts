@@ -35,6 +35,7 @@ import { startMockModelServer, type MockModelServer, type MockScript } from '../
 import { startRefusingProxy } from '../fixtures/mock-model/refusing-proxy';
 import { AGENT_CLIS, agentHome, type AgentCli, type AgentRecipe } from '../test/agents/agent-homes';
 import { PtyRun } from '../test/agents/pty-screen';
+import { CONTENT, EXIT_KEYS, FINAL_SHELL, FINAL_WRITE, PROMPT_SHELL, PROMPT_WRITE, driveDialogs, fileHas, makeAgentRepo, processesWithHome, sleep, submit, type Dialog } from '../test/agents/cli-runs';
 import type { ThemeName } from '../src/shared/terminal-colors';
 
 const ROOT = path.join(import.meta.dirname, '..');
@@ -52,11 +53,6 @@ const { values: flags } = parseArgs({
 });
 const list = (s: string | undefined): string[] | null => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : null);
 
-const PROMPT_WRITE = 'Write hello.txt';
-const PROMPT_SHELL = 'Now run the command';
-const CONTENT = 'hello from the mock\n';
-const FINAL_WRITE = 'All done: hello.txt is written.';
-const FINAL_SHELL = 'Shell finished: made-by-shell.txt exists.';
 /** Long enough to see the CLI run it. */
 const SHELL = 'sleep 4 && touch made-by-shell.txt';
 
@@ -86,15 +82,6 @@ type Kind = 'waits' | 'busy';
  * screen is the idle composer's.
  */
 const UNCLEAR: Partial<Record<AgentCli, string[]>> = { codex: ['working-after-write'] };
-
-/** A dialog on the way, how to recognise it, the keys that answer it, and whether to save it. */
-interface Dialog {
-  name: string;
-  match: RegExp;
-  keys: string[];
-  /** Saved as `waits-…-<save>-…` the first time it shows. */
-  save?: string;
-}
 
 const TRUST: Record<AgentCli, Dialog | null> = {
   // "❯ No, exit" is preselected: Enter alone would quit.
@@ -140,13 +127,6 @@ const READY: Record<AgentCli, RegExp> = {
 const AFTER: Record<AgentCli, RegExp> = {
   ...READY,
   gemini: /is restarting|Shift\+Tab to accept edits|Type your message or @path\/to\/file|workspace \(\/directory\)/,
-};
-
-const EXIT_KEYS: Record<AgentCli, string[]> = {
-  claude: ['/exit', '\r'],
-  codex: ['\x03', '\x03'],
-  gemini: ['/quit', '\r'],
-  opencode: ['\x03'],
 };
 
 /** One run of a CLI: what to change in its recipe, and what to do with it. */
@@ -244,7 +224,6 @@ const SCENARIOS: Record<AgentCli, Scenario[]> = {
   opencode: [{ name: 'interactive', startup: [], turns: true }],
 };
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The visible screen as ptyd's `text` op sees it: rows right-trimmed, `{cursor}` at the cursor. */
 function snapshot(run: PtyRun): string {
@@ -256,43 +235,6 @@ function snapshot(run: PtyRun): string {
   // `before` is the row's text left of the cursor, blanks included (they place the cursor past the text).
   out[cursor.row] = `${cursor.before}{cursor}${row.slice(cursor.before.length)}`.trimEnd();
   return `${out.join('\n')}\n`;
-}
-
-/** Processes whose environment names `home` as HOME: the CLI's leftovers. */
-function processesWithHome(home: string): number[] {
-  if (process.platform !== 'linux') return [];
-  const out: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`HOME=${home}`)) out.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return out;
-}
-
-function makeRepo(dir: string): string {
-  const repo = path.join(dir, 'repo');
-  fs.mkdirSync(repo, { recursive: true });
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'ignore' });
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.email', 'dev@example.com');
-  git('config', 'user.name', 'Dev');
-  git('config', 'commit.gpgsign', 'false');
-  fs.writeFileSync(path.join(repo, 'README.md'), '# demo\n');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'initial');
-  return repo;
-}
-
-function fileHas(file: string, content: string): boolean {
-  try {
-    return fs.readFileSync(file, 'utf8') === content;
-  } catch {
-    return false;
-  }
 }
 
 /** Where the CLIs are: SWITCHYARD_AGENT_BIN, or the pinned ones, installed if need be. */
@@ -339,60 +281,25 @@ class Recorder {
    * Answers dialogs as they come (saving the first screen of each, once it is quiet) until
    * `done` has held for `settleMs` with none on screen, or `endAfter` is saved.
    */
-  async drive(dialogs: Dialog[], done: () => boolean, what: string, opts: { settleMs?: number; timeoutMs?: number; endAfter?: string; onAnswered?: (d: Dialog) => void } = {}): Promise<void> {
-    const run = this.run;
-    const timeoutMs = opts.timeoutMs ?? 120_000;
-    const deadline = Date.now() + timeoutMs;
-    const answered = new Map<string, number>();
-    let pending: { dialog: Dialog; since: number } | null = null;
-    let doneSince: number | null = null;
-    for (;;) {
-      if (run.exit) throw new Error(`${this.cli} exited (${JSON.stringify(run.exit)}) while waiting for ${what}. Screen:\n${run.screen()}`);
-      if (Date.now() > deadline) throw new Error(`${this.cli}: ${what} did not happen in ${timeoutMs} ms. Screen:\n${run.screen()}`);
-      const screen = run.screen();
-      const dialog = dialogs.find((d) => this.shows(d, screen));
-      if (!dialog) {
-        pending = null;
-        if (!done()) doneSince = null;
-        else if (doneSince === null) doneSince = Date.now();
-        if (doneSince !== null && Date.now() - doneSince >= (opts.settleMs ?? 0)) return;
-      } else if (!pending || pending.dialog !== dialog) {
-        doneSince = null;
-        pending = { dialog, since: Date.now() };
-      } else if (Date.now() - pending.since >= 400) {
-        // The same dialog for two polls running: it is up. Save it as the user would find it, settled.
-        if (dialog.save && !answered.has(dialog.name)) {
-          await run.waitForQuiet(1000, 5000);
-          if (this.shows(dialog, run.screen())) this.save(dialog.save, 'waits');
+  drive(dialogs: Dialog[], done: () => boolean, what: string, opts: { settleMs?: number; timeoutMs?: number; endAfter?: string; onAnswered?: (d: Dialog) => void } = {}): Promise<void> {
+    const saved = new Set<string>();
+    return driveDialogs(this.run, this.cli, dialogs, done, what, {
+      settleMs: opts.settleMs,
+      timeoutMs: opts.timeoutMs,
+      shows: (d, screen) => this.shows(d, screen),
+      onAnswered: opts.onAnswered,
+      onUp: async (dialog) => {
+        // Saved as the user would find it: settled.
+        if (dialog.save && !saved.has(dialog.name)) {
+          saved.add(dialog.name);
+          await this.run.waitForQuiet(1000, 5000);
+          if (this.shows(dialog, this.run.screen())) this.save(dialog.save, 'waits');
         }
-        if (opts.endAfter === dialog.name) return;
-        const times = (answered.get(dialog.name) ?? 0) + 1;
-        answered.set(dialog.name, times);
-        if (times > 4) throw new Error(`${this.cli}: answered the ${dialog.name} dialog ${times - 1} times and it is still there. Screen:\n${screen}`);
-        const before = run.screen();
-        for (const key of dialog.keys) {
-          run.write(key);
-          await sleep(200);
-        }
-        opts.onAnswered?.(dialog);
-        pending = null;
-        doneSince = null;
-        // Until the answer shows (a slow CLI would take a second answer as typing).
-        const changeBy = Date.now() + 5000;
-        while (run.screen() === before && Date.now() < changeBy) await sleep(100);
-        await sleep(1000);
-        continue;
-      }
-      await sleep(200);
-    }
+        return opts.endAfter === dialog.name ? 'stop' : 'answer';
+      },
+    });
   }
-}
 
-/** Types a line into the TUI's composer and submits it. */
-async function submit(run: PtyRun, text: string): Promise<void> {
-  run.write(text);
-  await sleep(500);
-  run.write('\r');
 }
 
 async function runScenario(input: RunInput): Promise<Capture[]> {
@@ -402,7 +309,7 @@ async function runScenario(input: RunInput): Promise<Capture[]> {
   const proxy = await startRefusingProxy();
   const recipe = agentHome(cli, { mockUrl: mock.url, proxyUrl: proxy.url, dir: path.join(dir, 'home'), askPermissions: true });
   recipe.file = path.join(input.bin, cli);
-  const repo = makeRepo(dir);
+  const repo = makeAgentRepo(dir);
   scenario.prepare?.(recipe);
   const run = new PtyRun({ file: recipe.file, args: recipe.args, cwd: repo, env: recipe.env, cols, rows: ROWS, theme });
   const rec = new Recorder(run, cli);

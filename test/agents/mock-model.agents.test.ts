@@ -7,7 +7,7 @@
  *
  * Run with `node node_modules/vitest/vitest.mjs run -c vitest.agents.config.ts`.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,15 +16,11 @@ import { startMockModelServer, type MockModelServer, type MockScript } from '../
 import { startRefusingProxy, type RefusingProxy } from '../../fixtures/mock-model/refusing-proxy';
 import { AGENT_BIN, AGENT_CLIS, agentHome, type AgentCli, type AgentRecipe } from './agent-homes';
 import { PtyRun } from './pty-screen';
+import { CONTENT, EXIT_KEYS, FINAL_SHELL, FINAL_WRITE, PROMPT_SHELL, PROMPT_WRITE, driveDialogs, fileHas, isExecutable, makeAgentRepo, processesWithHome, sleep, submit, type Dialog } from './cli-runs';
 
 const ENABLED = process.env['SWITCHYARD_AGENT_TESTS'] === '1';
 const SCREENS = '/tmp/agent-screens';
 
-const PROMPT_WRITE = 'Write hello.txt';
-const PROMPT_SHELL = 'Now run the command';
-const CONTENT = 'hello from the mock\n';
-const FINAL_WRITE = 'All done: hello.txt is written.';
-const FINAL_SHELL = 'Shell finished: made-by-shell.txt exists.';
 
 function script(): MockScript {
   return {
@@ -36,13 +32,6 @@ function script(): MockScript {
       { final: FINAL_SHELL, delayMs: 2500 },
     ],
   };
-}
-
-/** A dialog a CLI shows on the way, how to recognise it on screen, and the keys that answer it. */
-interface Dialog {
-  name: string;
-  match: RegExp;
-  keys: string[];
 }
 
 /**
@@ -160,57 +149,10 @@ const FIRST_RUNS: Record<AgentCli, FirstRun[]> = {
   opencode: [{ name: 'first-run', undo() {}, dialogs: [], ready: /ctrl\+p commands/ }],
 };
 
-/** How to leave each TUI when the test is done. */
-const EXIT_KEYS: Record<AgentCli, string[]> = {
-  claude: ['/exit', '\r'],
-  codex: ['\x03', '\x03'],
-  gemini: ['/quit', '\r'],
-  opencode: ['\x03'],
-};
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function saveScreen(cli: AgentCli, what: string, text: string): void {
   fs.mkdirSync(SCREENS, { recursive: true });
   fs.writeFileSync(path.join(SCREENS, `${cli}-${what}.txt`), `${text}\n`);
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Processes (other than this one) whose environment names `home` as HOME: the CLI's leftovers. */
-function processesWithHome(home: string): number[] {
-  if (process.platform !== 'linux') return [];
-  const out: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`HOME=${home}`)) out.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return out;
-}
-
-function makeRepo(dir: string): string {
-  const repo = path.join(dir, 'repo');
-  fs.mkdirSync(repo, { recursive: true });
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'ignore' });
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.email', 'dev@example.com');
-  git('config', 'user.name', 'Dev');
-  git('config', 'commit.gpgsign', 'false');
-  fs.writeFileSync(path.join(repo, 'README.md'), '# demo\n');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'initial');
-  return repo;
 }
 
 interface World {
@@ -243,7 +185,7 @@ async function makeWorld(cli: AgentCli, askPermissions: boolean): Promise<World>
       }
     }
   });
-  return { dir, repo: makeRepo(dir), mock, proxy, recipe };
+  return { dir, repo: makeAgentRepo(dir), mock, proxy, recipe };
 }
 
 /** What the summary at the end reports per CLI. */
@@ -256,72 +198,19 @@ function describeRequests(mock: MockModelServer): string[] {
   });
 }
 
-interface DriveOptions {
-  dialogs: Dialog[];
-  /** Screens already saved (by dialog name); the first screen of each dialog is saved. */
-  seen: Set<string>;
-  /** Put before the dialog's name in the saved screen's file name. */
-  prefix?: string;
-  /** `done` must hold this long with no dialog on screen (a TUI may draw its composer before a dialog). */
-  settleMs?: number;
-  timeoutMs?: number;
-}
-
 /** Answers dialogs as they come (saving the first screen of each) until `done` holds with none on screen. */
-async function driveUntil(run: PtyRun, cli: AgentCli, done: () => boolean, what: string, opts: DriveOptions): Promise<void> {
-  const timeoutMs = opts.timeoutMs ?? 90_000;
-  const deadline = Date.now() + timeoutMs;
-  const answered = new Map<string, number>();
-  let pending: { dialog: Dialog; since: number } | null = null;
-  let doneSince: number | null = null;
-  for (;;) {
-    if (run.exit) throw new Error(`${cli} exited (${JSON.stringify(run.exit)}) while waiting for ${what}. Screen:\n${run.screen()}`);
-    if (Date.now() > deadline) throw new Error(`${cli}: ${what} did not happen in ${timeoutMs} ms. Screen:\n${run.screen()}`);
-    const screen = run.screen();
-    const dialog = opts.dialogs.find((d) => d.match.test(screen));
-    if (!dialog) {
-      pending = null;
-      if (!done()) doneSince = null;
-      else if (doneSince === null) doneSince = Date.now();
-      if (doneSince !== null && Date.now() - doneSince >= (opts.settleMs ?? 0)) return;
-    } else if (!pending || pending.dialog !== dialog) {
-      doneSince = null;
-      pending = { dialog, since: Date.now() };
-    } else if (Date.now() - pending.since >= 400) {
-      // The same dialog for two polls running: it is up and waiting. Answer it.
+function driveUntil(run: PtyRun, cli: AgentCli, done: () => boolean, what: string, opts: { dialogs: Dialog[]; seen: Set<string>; prefix?: string; settleMs?: number }): Promise<void> {
+  return driveDialogs(run, cli, opts.dialogs, done, what, {
+    settleMs: opts.settleMs,
+    timeoutMs: 90_000,
+    onUp: (dialog, screen) => {
       if (!opts.seen.has(dialog.name)) {
         opts.seen.add(dialog.name);
         saveScreen(cli, `${opts.prefix ?? ''}${dialog.name}`, screen);
       }
-      const times = (answered.get(dialog.name) ?? 0) + 1;
-      answered.set(dialog.name, times);
-      if (times > 4) throw new Error(`${cli}: answered the ${dialog.name} dialog ${times - 1} times and it is still there. Screen:\n${screen}`);
-      for (const key of dialog.keys) {
-        run.write(key);
-        await sleep(200);
-      }
-      pending = null;
-      doneSince = null;
-      await sleep(1000);
-      continue;
-    }
-    await sleep(200);
-  }
-}
-
-/** Types a line into the TUI's composer and submits it. */
-async function submit(run: PtyRun, text: string): Promise<void> {
-  run.write(text);
-  await sleep(500);
-  run.write('\r');
-}
-
-function fileHas(file: string, content: string): boolean {
-  try {
-    return fs.readFileSync(file, 'utf8') === content;
-  } catch {
-    return false;
-  }
+      return 'answer';
+    },
+  });
 }
 
 describe.skipIf(!ENABLED)('real agent CLIs against the mock model server', () => {
