@@ -43,6 +43,10 @@ test('agent profiles: detection, an override for this repository, and choosing i
   // Its model and permission mode, with the defaults shown.
   await expect(page.getByLabel('Permission mode').locator('option').first()).toHaveText('Default (auto)');
   await page.getByLabel('Model').fill('sonnet');
+  // Run once on the default mode: the dialog warns that nobody will allow its edits.
+  await page.getByLabel('Run once and exit').check();
+  await expect(page.getByRole('note')).toContainText('pick a permission mode that lets it write');
+  await page.getByLabel('Run once and exit').uncheck();
   await page.getByLabel('Permission mode').selectOption('acceptEdits');
   await page.screenshot({ path: path.join(ARTIFACTS, 'new-task-agents.png') });
   await page.getByRole('button', { name: 'Create and start' }).click();

@@ -58,6 +58,15 @@ describe("Claude's file", () => {
     expect(v.projects['/home/dev/other ü']).toEqual({ allowedTools: [], history: [{ display: 'fix the "build"' }] });
   });
 
+  it('creates the file when there is none, and undo removes it again', () => {
+    const file = path.join(tempDir('sy-home-'), '.claude.json');
+    expect(setClaudeTrust(file, '/r', true)).toBe(true);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ projects: { '/r': { hasTrustDialogAccepted: true } } });
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
+    expect(setClaudeTrust(file, '/r', null)).toBe(true);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
   it('refuses a file that is not a JSON object, and leaves it alone', () => {
     const file = path.join(tempDir('sy-home-'), '.claude.json');
     fs.writeFileSync(file, '[1, 2]');

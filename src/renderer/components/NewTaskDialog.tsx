@@ -234,6 +234,11 @@ export function NewTaskDialog({ api, project, onClose, onCreated }: Props) {
             </small>
           </label>
         )}
+        {attempts === 1 && once && chosen && !permissionMode && Object.keys(chosen.profile.permissionModes).length > 0 && (
+          <small className="form-warning" role="note">
+            Nobody will be there to allow its edits: pick a permission mode that lets it write, or it may exit having written nothing.
+          </small>
+        )}
         {attempts === 1 && chosen && profile !== CUSTOM_PROFILE_ID && profile !== SHELL_PROFILE_ID && (
           <small className="muted agent-hint">
             {chosen.profile.promptMode === 'typed' ? 'The prompt is typed into the agent once it is up. ' : ''}

@@ -58,6 +58,11 @@ export function setClaudeTrust(file: string, checkout: string, value: true | nul
   const edits = modify(before, where, value === null ? undefined : true, { formattingOptions: { insertSpaces: true, tabSize: indent, eol: '\n' } });
   const after = value === null ? collapseEmptyProjects(applyEdits(before, edits)) : applyEdits(before, edits);
   if (after === before) return false;
+  // A file that holds nothing but our emptied entry is one we made: it goes, as it came.
+  if (value === null && JSON.stringify(parseJsonc(after)) === '{"projects":{}}') {
+    fs.rmSync(file, { force: true });
+    return true;
+  }
   const mode = text === null ? 0o600 : fs.statSync(file).mode & 0o777;
   const tmp = `${file}.switchyard-${process.pid}.tmp`;
   fs.writeFileSync(tmp, after, { mode });
