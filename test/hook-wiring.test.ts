@@ -99,11 +99,12 @@ describe('what each agent is given', () => {
     expect(JSON.parse(mine.env.OPENCODE_CONFIG_CONTENT!)).toEqual({ plugin: ['file:///home/me/p.js', pathToFileURL(path.join(dir, 'plugin', 'switchyard.js')).href], model: 'x/y' });
   });
 
-  it('the OpenCode plugin reports idle, permission and busy events to the launcher, with the session id', async () => {
+  it('the OpenCode plugin reports permission and idle events to the launcher, in order, with the session id', async () => {
     const ctx = context();
     const log = path.join(tempDir('sy-log-'), 'calls');
     fs.mkdirSync(path.dirname(ctx.launcher), { recursive: true });
-    fs.writeFileSync(ctx.launcher, `#!/bin/sh\nprintf '%s %s ' "$1" "$2" >> '${log}'; cat >> '${log}'; echo >> '${log}'\n`, { mode: 0o755 });
+    // One whole line per call, written at once: a reader never sees half of one.
+    fs.writeFileSync(ctx.launcher, `#!/bin/sh\nline="$1 $2 $(cat)"\nprintf '%s\\n' "$line" >> '${log}'\n`, { mode: 0o755 });
     const w = wireHooks('opencode', ctx)!;
     const mod = (await import(pathToFileURL(path.join(w.env.OPENCODE_CONFIG_DIR!, 'plugin', 'switchyard.js')).href)) as { Switchyard: () => Promise<{ event: (e: { event: unknown }) => Promise<void> }> };
     const plugin = await mod.Switchyard();
