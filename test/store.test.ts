@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +10,8 @@ import { Store } from '../src/engine/store/store';
 import { canTransition } from '../src/engine/tasks/lifecycle';
 import { TASK_STATES, type TaskState } from '../src/shared/task';
 import { expectError, onCleanup, runCleanups, tempDir } from './helpers';
+
+const require = createRequire(import.meta.url);
 
 afterEach(runCleanups);
 
@@ -158,5 +162,22 @@ describe('task transitions in the store', () => {
     expect(canTransition('queued', 'done')).toBe(false);
     expect(canTransition('running', 'interrupted')).toBe(true);
     expect(canTransition('interrupted', 'running')).toBe(true);
+  });
+});
+
+describe('opening the store while another connection holds a lock', () => {
+  it('waits for the lock (a predecessor still dying) instead of failing', async () => {
+    const file = path.join(tempDir('sy-db-'), 'switchyard.db');
+    // A database not yet in WAL mode, locked exclusively by another process for a moment.
+    const seed = new Database(file);
+    seed.exec('CREATE TABLE t (x)');
+    seed.close();
+    const script = `const D = require(${JSON.stringify(require.resolve('libsql'))}); const db = new D(${JSON.stringify(file)}); db.exec('BEGIN EXCLUSIVE'); db.exec('INSERT INTO t VALUES (1)'); process.stdout.write('locked\\n'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500); db.exec('COMMIT'); db.close();`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    onCleanup(() => void child.kill('SIGKILL'));
+    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve()));
+    const store = new Store(file);
+    onCleanup(() => store.close());
+    expect(schemaVersion(store.db)).toBe(MIGRATIONS.length);
   });
 });

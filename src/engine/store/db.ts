@@ -9,9 +9,11 @@ export type Db = InstanceType<typeof Database>;
 export function openDatabase(file: string): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
+  // First: switching to WAL (and recovering one a crash left) needs a lock another connection may
+  // hold for a moment, such as a restarted engine's predecessor still dying. Wait, do not fail.
+  db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA foreign_keys = ON');
-  db.exec('PRAGMA busy_timeout = 5000');
   migrate(db);
   return db;
 }
